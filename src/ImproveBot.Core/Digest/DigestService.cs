@@ -1,0 +1,101 @@
+using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Members;
+using ImproveBot.Core.Messaging;
+using ImproveBot.Core.Reflections;
+using ImproveBot.Core.Storage;
+using ImproveBot.Core.Teams;
+using Microsoft.Extensions.Logging;
+
+namespace ImproveBot.Core.Digest;
+
+/// <summary>Builds each round's digest when its reflection window closes and queues it for the team channel.</summary>
+internal sealed partial class DigestService(
+    IMemberDirectory directory,
+    IRoundStore rounds,
+    IIdeaStore ideas,
+    IOutbox outbox,
+    IUnitOfWork unitOfWork,
+    TimeProvider time,
+    ILogger<DigestService> logger)
+{
+    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    /// <summary>Posts the digest of every round whose window has closed; returns how many were queued.</summary>
+    public async Task<int> PostDueDigestsAsync(CancellationToken ct)
+    {
+        var queued = 0;
+        foreach (var round in await rounds.ListDigestDueAsync(time.GetUtcNow(), ct))
+        {
+            var team = await directory.GetTeamAsync(round.TeamId, ct);
+            if (team is null) continue;
+            if (await PostAsync(team, round, round.ClosesAt, $"digest:{round.Id}", ct)) queued++;
+        }
+        return queued;
+    }
+
+    /// <summary>Posts the digest of the team's latest round now, covering the last seven days.</summary>
+    /// <returns>The queued digest, or null when the team has no digest channel.</returns>
+    public async Task<TeamDigest?> PostNowAsync(long teamId, CancellationToken ct)
+    {
+        var team = await directory.GetTeamAsync(teamId, ct) ?? throw new ArgumentException($"No team {teamId}.", nameof(teamId));
+        var now = time.GetUtcNow();
+        var round = await rounds.LatestRoundAsync(teamId, ct);
+        var digest = await BuildAsync(team, round, now, ct);
+        // Several manual digests may be wanted (after fixing a typo, say), so each gets its own key.
+        return await QueueAsync(team, round, digest, $"digest:{team.Id}:manual:{now.ToUnixTimeMilliseconds()}", ct) ? digest : null;
+    }
+
+    /// <summary>Builds the digest for a round (or for no round: participation is then zero) over the week before <paramref name="periodEnd"/>.</summary>
+    public async Task<TeamDigest> BuildAsync(Team team, ReflectionRound? round, DateTimeOffset periodEnd, CancellationToken ct)
+    {
+        var periodStart = periodEnd - Week;
+        IReadOnlyList<PromptDelivery> deliveries = round is null ? [] : await rounds.ListDeliveriesAsync(round.Id, ct);
+        IReadOnlyList<Reflection> reflections = round is null ? [] : await rounds.ListReflectionsAsync(round.Id, ct);
+        var rows = (await ideas.ListForDigestAsync(team.Id, periodStart, periodEnd, ct))
+            .Select(i => new DigestIdeaRow(i.Id, i.Text, i.Tags, i.Source, i.Visibility, i.Status, i.AuthorName, i.Votes,
+                i.CreatedAt, i.StatusChangedAt))
+            .ToList();
+        var input = new DigestInput(
+            team.Name,
+            round?.PromptDate.ToDateOnly() ?? DateOnly.FromDateTime(periodEnd.UtcDateTime),
+            periodStart,
+            periodEnd,
+            MembersPrompted: deliveries.Count(d => d.SentAt is not null || d.Status is DeliveryStatus.Answered or DeliveryStatus.Skipped),
+            MembersReflected: reflections.Count,
+            MembersSkipped: deliveries.Count(d => d.Status == DeliveryStatus.Skipped),
+            ReflectionDurations: reflections.Select(r => r.Duration).ToList(),
+            Ideas: rows);
+        return DigestBuilder.Build(input);
+    }
+
+    private async Task<bool> PostAsync(Team team, ReflectionRound round, DateTimeOffset periodEnd, string key, CancellationToken ct)
+    {
+        var digest = await BuildAsync(team, round, periodEnd, ct);
+        return await QueueAsync(team, round, digest, key, ct);
+    }
+
+    private async Task<bool> QueueAsync(Team team, ReflectionRound? round, TeamDigest digest, string key, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (round is not null) round.DigestPostedAt ??= now;
+        if (team.DigestChannel is not { Length: > 0 } channel)
+        {
+            // Marked as posted anyway: a round without a channel must not be retried every minute.
+            LogNoChannel(logger, team.Id);
+            await unitOfWork.SaveChangesAsync(ct);
+            return false;
+        }
+        var queued = await outbox.EnqueueAsync(
+            new OutboundMessage(key, Destination.Channel(team.Platform, team.TenantId, channel), new DigestMessage(digest)),
+            delivery: null, now, ct);
+        await unitOfWork.SaveChangesAsync(ct);
+        if (queued) LogDigestQueued(logger, team.Id, key);
+        return queued;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Team {TeamId} has no digest channel; skipping its digest (set one with /improve config channel)")]
+    private static partial void LogNoChannel(ILogger logger, long teamId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued digest {Key} for team {TeamId}")]
+    private static partial void LogDigestQueued(ILogger logger, long teamId, string key);
+}

@@ -1,0 +1,50 @@
+namespace ImproveBot.Core.Ideas;
+
+/// <summary>Storage port for ideas and votes.</summary>
+public interface IIdeaStore
+{
+    void Add(Idea idea);
+
+    /// <summary>The idea with its votes, tracked for changes.</summary>
+    Task<Idea?> GetAsync(long ideaId, CancellationToken ct);
+
+    /// <summary>Ideas matching a query, newest first; private ideas only when <see cref="IdeaQuery.ViewerId"/> is their author.</summary>
+    Task<IReadOnlyList<IdeaView>> SearchAsync(IdeaQuery query, CancellationToken ct);
+
+    /// <summary>Ideas of a team that are new or changed status in [from, to), or are open with votes (never private).</summary>
+    Task<IReadOnlyList<IdeaView>> ListForDigestAsync(long teamId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
+    /// <summary>Per-source counts of one member's ideas since a moment (private ones included: they are the member's own).</summary>
+    Task<IReadOnlyDictionary<IdeaSource, int>> CountByAuthorAsync(long authorId, DateTimeOffset since, CancellationToken ct);
+}
+
+/// <summary>A search over ideas. Null fields do not filter. <see cref="AuthorName"/> matches a display name or user id, never an anonymous idea.</summary>
+public sealed record IdeaQuery(
+    long? TeamId,
+    long? ViewerId,
+    long? AuthorId = null,
+    string? Tag = null,
+    string? Words = null,
+    IdeaStatus? Status = null,
+    IdeaSource? Source = null,
+    int Limit = 20,
+    string? AuthorName = null);
+
+/// <summary>An idea as read for display: text, author name (null when anonymous), vote count.</summary>
+public sealed record IdeaView(
+    long Id,
+    long TeamId,
+    string Text,
+    IReadOnlyList<string> Tags,
+    IdeaSource Source,
+    IdeaVisibility Visibility,
+    IdeaStatus Status,
+    long AuthorId,
+    string AuthorName,
+    int Votes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StatusChangedAt)
+{
+    /// <summary>The author's name as others may see it: null for anonymous ideas.</summary>
+    public string? PublicAuthor => Visibility == IdeaVisibility.Anonymous ? null : AuthorName;
+}

@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text;
+using ImproveBot.Core.Commands;
+using ImproveBot.Core.Digest;
+using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Members;
+using ImproveBot.Core.Messaging;
+using ImproveBot.Core.Reflections;
+using ImproveBot.Core.Scheduling;
+using ImproveBot.Core.Storage;
+using ImproveBot.Core.Teams;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using NodaTime.Text;
+
+namespace ImproveBot.Core.Interactions;
+
+/// <summary>Carries out a parsed command for a member and says what happened, in the member's words.</summary>
+internal sealed partial class CommandHandler(
+    IMemberDirectory directory,
+    IIdeaStore ideas,
+    IRoundStore rounds,
+    IUnitOfWork unitOfWork,
+    ReflectionService reflections,
+    DigestService digests,
+    TimeProvider time,
+    ILogger<CommandHandler> logger)
+{
+    private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
+
+    public async Task<Reply> HandleAsync(Member member, Team team, BotCommand command, CancellationToken ct)
+    {
+        if (command is IAdminCommand && !member.IsAdmin)
+        {
+            LogAdminRefused(logger, member.Id, command.GetType().Name);
+            return Reply.Of("Only team admins can do that. Ask an admin of your workspace or server.");
+        }
+
+        return command switch
+        {
+            LogIdeaCommand c => await LogIdeaAsync(member, team, c, ct),
+            ListIdeasCommand c => await ListIdeasAsync(member, team, c, ct),
+            StartReflectionCommand => await reflections.StartAsync(member, team, roundId: null, ct),
+            SetIdeaStatusCommand c => await SetStatusAsync(member, team, c, ct),
+            VoteCommand c => await VoteAsync(member, team, c.IdeaId, ct),
+            PauseForCommand c => await PauseAsync(member, time.GetUtcNow().AddDays(c.Days), ct),
+            PauseUntilCommand c => await PauseUntilAsync(member, team, c.Date, ct),
+            ResumeCommand => await SetMemberAsync(member, m => m.PausedUntil = null, "Welcome back! Prompts resume with the next round.", ct),
+            OptOutCommand => await SetMemberAsync(member, m => m.OptedIn = false,
+                "You are opted out: no more prompts or reminders. Your ideas stay; `/improve optin` brings you back, `/improve forget-me` deletes everything.", ct),
+            OptInCommand => await SetMemberAsync(member, m => m.OptedIn = true, "You are in! Your next prompt comes with the next round.", ct),
+            StatsCommand => await StatsAsync(member, ct),
+            SetTimeZoneCommand c => await SetTimeZoneAsync(member, team, c.ZoneId, ct),
+            ForgetMeCommand c => await ForgetMeAsync(member, c.Confirmed, ct),
+            HelpCommand c => Reply.Of(CommandHelp.For(c.Topic)),
+            ConfigureScheduleCommand c => await ConfigureAsync(team, t =>
+            {
+                t.PromptDay = c.Day;
+                t.PromptTime = c.Time;
+                if (c.ZoneId is not null) t.TimeZone = c.ZoneId;
+            }, $"Prompts now go out on {c.Day} at {c.Time.ToString("HH:mm", CultureInfo.InvariantCulture)}, in each member's own time zone{(c.ZoneId is null ? "" : $"; the team's zone is {c.ZoneId}")}.", ct),
+            ConfigureChannelCommand c => await ConfigureAsync(team, t => t.DigestChannel = c.ChannelId, $"Digests will be posted to channel {c.ChannelId}.", ct),
+            ConfigureQuestionsCommand c => await ConfigureAsync(team, t => t.Questions = c.Questions.ToList(),
+                $"Saved {c.Questions.Count} reflection question{(c.Questions.Count == 1 ? "" : "s")}.", ct),
+            ConfigureReminderCommand c => await ConfigureAsync(team, t => t.ReminderDelay = c.Delay,
+                c.Delay == Duration.Zero ? "Reminders are off." : $"Members who have not answered get one reminder {Describe(c.Delay)} after the prompt.", ct),
+            PostDigestNowCommand => await PostDigestNowAsync(team, ct),
+            _ => Reply.Of(CommandHelp.For(null)),
+        };
+    }
+
+    private async Task<Reply> LogIdeaAsync(Member member, Team team, LogIdeaCommand command, CancellationToken ct)
+    {
+        var idea = new Idea(team.Id, member.Id, command.Text, command.Tags, IdeaSource.InFlow,
+            command.Visibility ?? team.DefaultVisibility, time.GetUtcNow());
+        ideas.Add(idea);
+        await unitOfWork.SaveChangesAsync(ct);
+        var visibility = idea.Visibility switch
+        {
+            IdeaVisibility.Private => " (private: only you can see it)",
+            IdeaVisibility.Anonymous => " (shared anonymously)",
+            _ => "",
+        };
+        var tags = idea.Tags.Count == 0 ? " Tip: add a #tag such as #reading or #focus to group it in the digest." : "";
+        return Reply.Of($"Saved idea #{idea.Id}{visibility}.{tags}");
+    }
+
+    private async Task<Reply> ListIdeasAsync(Member member, Team team, ListIdeasCommand command, CancellationToken ct)
+    {
+        var query = new IdeaQuery(team.Id, member.Id, command.Scope == IdeaScope.Mine ? member.Id : null, command.Tag, command.Search);
+        var found = await ideas.SearchAsync(query, ct);
+        if (found.Count == 0)
+        {
+            return Reply.Of(command.Scope == IdeaScope.Mine
+                ? "You have no ideas matching that yet. Log one with `/idea read with a question first #reading`."
+                : "No ideas match that yet. Log one with `/idea read with a question first #reading`.");
+        }
+
+        var text = new StringBuilder(command.Scope == IdeaScope.Mine ? "Your ideas:\n" : "Team ideas:\n");
+        foreach (var idea in found)
+        {
+            var author = idea.AuthorId == member.Id ? "you" : idea.PublicAuthor ?? "anonymous";
+            var tags = idea.Tags.Count == 0 ? "" : " · " + string.Join(" ", idea.Tags.Select(t => "#" + MarkdownText.Escape(t)));
+            var votes = idea.Votes == 0 ? "" : $" · {idea.Votes} vote{(idea.Votes == 1 ? "" : "s")}";
+            var privacy = idea.Visibility == IdeaVisibility.Private ? " · private" : "";
+            text.Append(CultureInfo.InvariantCulture,
+                $"#{idea.Id} {MarkdownText.Escape(idea.Text)} — {MarkdownText.Escape(author)}{tags} · {idea.Status.ToString().ToLowerInvariant()}{votes}{privacy}\n");
+        }
+        return Reply.Of(text.ToString().TrimEnd());
+    }
+
+    private async Task<Reply> SetStatusAsync(Member member, Team team, SetIdeaStatusCommand command, CancellationToken ct)
+    {
+        var idea = await ideas.GetAsync(command.IdeaId, ct);
+        if (idea is null || idea.TeamId != team.Id || (!idea.IsVisibleToTeam && idea.AuthorId != member.Id))
+            return Reply.Of($"There is no idea #{command.IdeaId}. `/ideas mine` lists yours with their numbers.");
+        if (idea.AuthorId != member.Id && !member.IsAdmin)
+            return Reply.Of($"Only the author of #{idea.Id} (or an admin) can change its status. You can `/improve vote {idea.Id}` instead.");
+        var status = command.Status.ToString().ToLowerInvariant();
+        if (!idea.ChangeStatus(command.Status, time.GetUtcNow()))
+            return Reply.Of($"#{idea.Id} is already {status}.");
+        await unitOfWork.SaveChangesAsync(ct);
+        return Reply.Of($"#{idea.Id} is now {status}.");
+    }
+
+    private async Task<Reply> VoteAsync(Member member, Team team, long ideaId, CancellationToken ct)
+    {
+        var idea = await ideas.GetAsync(ideaId, ct);
+        if (idea is null || idea.TeamId != team.Id || !idea.IsVisibleToTeam)
+            return Reply.Of($"There is no team idea #{ideaId}. `/ideas` lists them with their numbers.");
+        if (idea.AuthorId == member.Id) return Reply.Of("That one is your own idea — votes are for other people's ideas.");
+        if (!idea.AddVote(member.Id, time.GetUtcNow())) return Reply.Of($"You already voted for #{idea.Id}.");
+        try
+        {
+            await unitOfWork.SaveChangesAsync(ct);
+        }
+        catch (DuplicateKeyException)
+        {
+            return Reply.Of($"You already voted for #{idea.Id}.");
+        }
+        return Reply.Of($"+1 for #{idea.Id} ({idea.Votes.Count} vote{(idea.Votes.Count == 1 ? "" : "s")}).");
+    }
+
+    private async Task<Reply> PauseAsync(Member member, DateTimeOffset until, CancellationToken ct)
+    {
+        member.PausedUntil = until;
+        await unitOfWork.SaveChangesAsync(ct);
+        var local = Instant.FromDateTimeOffset(until).InZone(PromptCalendar.FindZone(member.TimeZone) ?? DateTimeZone.Utc).Date;
+        return Reply.Of($"Paused until {DatePattern.Format(local)}. Enjoy the break! `/improve resume` ends it early.");
+    }
+
+    private async Task<Reply> PauseUntilAsync(Member member, Team team, LocalDate date, CancellationToken ct)
+    {
+        var zone = RoundCalendar.ZoneOf(member.TimeZone, team);
+        var until = date.AtStartOfDayInZone(zone).ToDateTimeOffset();
+        if (until <= time.GetUtcNow())
+        {
+            var today = DatePattern.Format(Instant.FromDateTimeOffset(time.GetUtcNow()).InZone(zone).Date);
+            return Reply.Of($"{DatePattern.Format(date)} is not in the future (today is {today} for you). Try `/improve pause 2w` or a later date.");
+        }
+        return await PauseAsync(member, until, ct);
+    }
+
+    private async Task<Reply> SetMemberAsync(Member member, Action<Member> change, string confirmation, CancellationToken ct)
+    {
+        change(member);
+        await unitOfWork.SaveChangesAsync(ct);
+        return Reply.Of(confirmation);
+    }
+
+    private async Task<Reply> SetTimeZoneAsync(Member member, Team team, string zoneId, CancellationToken ct)
+    {
+        member.SetTimeZone(zoneId, byMember: true);
+        await unitOfWork.SaveChangesAsync(ct);
+        var zone = RoundCalendar.ZoneOf(zoneId, team);
+        var next = PromptCalendar.NextAfter(Instant.FromDateTimeOffset(time.GetUtcNow()), team.PromptDay, team.PromptTime, zone);
+        return Reply.Of($"Your time zone is now {zoneId}. Your next prompt: {next.DueAt.InZone(zone).ToString("dddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} your time.");
+    }
+
+    private async Task<Reply> StatsAsync(Member member, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var text = new StringBuilder("Your improvement stats\n");
+        foreach (var weeks in new[] { 4, 12 })
+        {
+            var since = now.AddDays(-7 * weeks);
+            var counts = await ideas.CountByAuthorAsync(member.Id, since, ct);
+            var reflectionsSince = await rounds.ListReflectionsByMemberAsync(member.Id, since, ct);
+            var hours = reflectionsSince.Where(r => r.Duration is not null).Sum(r => r.Duration!.Value.TotalHours);
+            var fromReflection = counts.GetValueOrDefault(IdeaSource.Reflection);
+            var perHour = hours > 0 ? $", {(fromReflection / hours).ToString("0.#", CultureInfo.InvariantCulture)} ideas per hour of reflection" : "";
+            text.Append(CultureInfo.InvariantCulture,
+                $"Last {weeks} weeks: {counts.GetValueOrDefault(IdeaSource.InFlow)} in-flow ideas, {fromReflection} from {reflectionsSince.Count} reflection{(reflectionsSince.Count == 1 ? "" : "s")}{perHour}.\n");
+        }
+        return Reply.Of(text.ToString().TrimEnd());
+    }
+
+    private async Task<Reply> ForgetMeAsync(Member member, bool confirmed, CancellationToken ct)
+    {
+        if (!confirmed)
+        {
+            return Reply.Of("This deletes everything ImproveBot stores about you: your ideas (including private ones), votes, reflections and settings. " +
+                            "It cannot be undone. To go ahead, type `/improve forget-me confirm`.");
+        }
+        await directory.EraseMemberAsync(member, ct);
+        await unitOfWork.SaveChangesAsync(ct);
+        LogMemberErased(logger, member.Id);
+        return Reply.Of("Done: everything ImproveBot stored about you is deleted. If you use a command again, you start fresh.");
+    }
+
+    private async Task<Reply> ConfigureAsync(Team team, Action<Team> change, string confirmation, CancellationToken ct)
+    {
+        change(team);
+        await unitOfWork.SaveChangesAsync(ct);
+        return Reply.Of(confirmation);
+    }
+
+    private async Task<Reply> PostDigestNowAsync(Team team, CancellationToken ct)
+    {
+        if (team.DigestChannel is null)
+            return Reply.Of("There is no digest channel yet. Set one with `/improve config channel <channel>` first.");
+        var digest = await digests.PostNowAsync(team.Id, ct);
+        return Reply.Of(digest is null ? "The digest could not be queued." : $"Digest queued for channel {team.DigestChannel}.");
+    }
+
+    private static string Describe(Duration delay) =>
+        delay.TotalHours >= 1 && delay.TotalHours % 1 == 0
+            ? $"{delay.TotalHours.ToString(CultureInfo.InvariantCulture)} hour{(delay.TotalHours == 1 ? "" : "s")}"
+            : $"{delay.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused admin command {Command} from non-admin member {MemberId}")]
+    private static partial void LogAdminRefused(ILogger logger, long memberId, string command);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased member {MemberId} at their request")]
+    private static partial void LogMemberErased(ILogger logger, long memberId);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+
+namespace ImproveBot.Core.Messaging;
+
+/// <summary>
+/// What the bot wants to say, before any platform renders it. Stored as JSON in the outbox,
+/// so every type here must round-trip through System.Text.Json.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(PromptMessage), "prompt")]
+[JsonDerivedType(typeof(ReminderMessage), "reminder")]
+[JsonDerivedType(typeof(DigestMessage), "digest")]
+[JsonDerivedType(typeof(NoticeMessage), "notice")]
+public abstract record MessageContent;
+
+/// <summary>The weekly DM: the team's questions and Start / Skip / Pause buttons.</summary>
+public sealed record PromptMessage(long RoundId, DateOnly PromptDate, string MemberName, IReadOnlyList<string> Questions)
+    : MessageContent
+{
+    public IReadOnlyList<ChatAction> Actions =>
+    [
+        new(PromptActions.Start(RoundId), "Start 20-minute reflection", ChatActionStyle.Primary),
+        new(PromptActions.Skip(RoundId), "Skip this week"),
+        new(PromptActions.Pause, "Pause for 2 weeks"),
+    ];
+}
+
+/// <summary>The one reminder to a member who has not answered.</summary>
+public sealed record ReminderMessage(long RoundId, DateOnly PromptDate) : MessageContent
+{
+    public IReadOnlyList<ChatAction> Actions =>
+    [
+        new(PromptActions.Start(RoundId), "Start 20-minute reflection", ChatActionStyle.Primary),
+        new(PromptActions.Skip(RoundId), "Skip this week"),
+    ];
+}
+
+/// <summary>The weekly digest, as a platform-neutral model each adapter renders in its own format.</summary>
+internal sealed record DigestMessage(Digest.TeamDigest Digest) : MessageContent;
+
+/// <summary>Plain text from the bot (confirmations, notices). Text is the bot's own, not user input.</summary>
+public sealed record NoticeMessage(string Text) : MessageContent;
+
+/// <summary>A button.</summary>
+public sealed record ChatAction(string Id, string Label, ChatActionStyle Style = ChatActionStyle.Default);
+
+public enum ChatActionStyle
+{
+    Default = 0,
+    Primary = 1,
+    Danger = 2,
+}
+
+/// <summary>A form (Slack modal, Discord modal, local HTML form) with its submit action id.</summary>
+public sealed record ChatForm(string SubmitActionId, string Title, IReadOnlyList<ChatFormField> Fields);
+
+/// <summary>A text field of a <see cref="ChatForm"/>.</summary>
+public sealed record ChatFormField(string Id, string Label, bool Multiline, bool Required, int MaxLength, string? Placeholder = null);
+
+/// <summary>What a user sees in answer to a command or a button: ephemeral text, maybe buttons, maybe a form to open.</summary>
+public sealed record Reply(string Text, IReadOnlyList<ChatAction>? Actions = null, ChatForm? Form = null)
+{
+    public static Reply Of(string text) => new(text);
+}

@@ -1,0 +1,103 @@
+using ImproveBot.Core.Reflections;
+using ImproveBot.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ImproveBot.Core.Messaging;
+
+/// <summary>Tuning of the outbox dispatcher.</summary>
+public sealed record OutboxPolicy(int BatchSize = 50, int MaxAttempts = 8, TimeSpan? Lease = null, TimeSpan? MaxBackoff = null)
+{
+    public TimeSpan LeaseDuration => Lease ?? TimeSpan.FromMinutes(2);
+    public TimeSpan MaxBackoffDuration => MaxBackoff ?? TimeSpan.FromMinutes(15);
+}
+
+/// <summary>
+/// Sends what the outbox holds through the platform each message belongs to, with retries, backoff and
+/// the platform's <c>Retry-After</c>; a prompt's delivery is marked sent only once the platform accepted it.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IOutbox outbox,
+    IRoundStore rounds,
+    IUnitOfWork unitOfWork,
+    IEnumerable<IChatPlatform> platforms,
+    OutboxPolicy policy,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger)
+{
+    private readonly Dictionary<string, IChatPlatform> _platforms =
+        platforms.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Sends due messages until none is left or <paramref name="maxBatches"/> batches ran; returns how many were sent.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken ct, int maxBatches = 20)
+    {
+        var sent = 0;
+        for (var batch = 0; batch < maxBatches; batch++)
+        {
+            var now = time.GetUtcNow();
+            var claimed = await outbox.ClaimDueAsync(now, now + policy.LeaseDuration, policy.BatchSize, ct);
+            if (claimed.Count == 0) break;
+            foreach (var entry in claimed)
+            {
+                if (await SendOneAsync(entry, ct)) sent++;
+            }
+        }
+        return sent;
+    }
+
+    private async Task<bool> SendOneAsync(OutboxEntry entry, CancellationToken ct)
+    {
+        var key = entry.Message.IdempotencyKey;
+        if (!_platforms.TryGetValue(entry.Message.Destination.Platform, out var platform))
+        {
+            LogNoPlatform(logger, key, entry.Message.Destination.Platform);
+            await outbox.MarkFailedAsync(entry.Id, $"No platform '{entry.Message.Destination.Platform}' is configured.", ct);
+            return false;
+        }
+
+        try
+        {
+            await platform.SendAsync(entry.Message, ct);
+        }
+        catch (Exception ex) when (ex is ChatDeliveryException or HttpRequestException or TimeoutException or TaskCanceledException
+                                   && !ct.IsCancellationRequested)
+        {
+            var transient = ex is not ChatDeliveryException { IsTransient: false };
+            var attempts = entry.Attempts;
+            if (!transient || attempts >= policy.MaxAttempts)
+            {
+                LogGaveUp(logger, key, attempts, ex.Message);
+                await outbox.MarkFailedAsync(entry.Id, ex.Message, ct);
+                return false;
+            }
+            var delay = (ex as ChatDeliveryException)?.RetryAfter ?? Backoff(attempts);
+            LogWillRetry(logger, key, attempts, delay.TotalSeconds, ex.Message);
+            await outbox.MarkRetryAsync(entry.Id, time.GetUtcNow() + delay, ex.Message, ct);
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        await outbox.MarkSentAsync(entry.Id, now, ct);
+        if (entry.Delivery is { } d && await rounds.FindDeliveryAsync(d.RoundId, d.MemberId, ct) is { } delivery)
+        {
+            delivery.MarkSent(now);
+            await unitOfWork.SaveChangesAsync(ct);
+        }
+        return true;
+    }
+
+    // Exponential with full jitter: spreads retries of a large fan-out instead of hammering in lockstep.
+    private TimeSpan Backoff(int attempts)
+    {
+        var ceiling = Math.Min(policy.MaxBackoffDuration.TotalSeconds, Math.Pow(2, Math.Min(attempts, 20)));
+        return TimeSpan.FromSeconds(Math.Max(1, Random.Shared.NextDouble() * ceiling));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Key} is for platform {Platform}, which is not configured; giving up")]
+    private static partial void LogNoPlatform(ILogger logger, string key, string platform);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending {Key} failed (attempt {Attempts}); retrying in {DelaySeconds:F1}s: {Error}")]
+    private static partial void LogWillRetry(ILogger logger, string key, int attempts, double delaySeconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Giving up on {Key} after {Attempts} attempts: {Error}")]
+    private static partial void LogGaveUp(ILogger logger, string key, int attempts, string error);
+}

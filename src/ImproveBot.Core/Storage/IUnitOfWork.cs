@@ -1,0 +1,17 @@
+namespace ImproveBot.Core.Storage;
+
+/// <summary>
+/// Commits everything the stores staged in this scope, atomically. Store methods that add or change
+/// entities only stage; nothing is durable until this is called.
+/// </summary>
+public interface IUnitOfWork
+{
+    /// <summary>Commits; throws <see cref="DuplicateKeyException"/> when a unique key (e.g. an idempotency key) already exists.</summary>
+    Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Discards staged additions after a failed commit (e.g. a duplicate key), keeping loaded entities tracked.</summary>
+    void Reset();
+}
+
+/// <summary>A commit was refused because a unique key already exists: someone else did the same work first.</summary>
+public sealed class DuplicateKeyException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,81 @@
+using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Members;
+using ImproveBot.Core.Reflections;
+using ImproveBot.Core.Teams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ImproveBot.Data.Configurations;
+
+internal sealed class IdeaConfiguration : IEntityTypeConfiguration<Idea>
+{
+    public void Configure(EntityTypeBuilder<Idea> b)
+    {
+        b.ToTable("ideas");
+        b.HasKey(i => i.Id);
+        b.Ignore(i => i.IsVisibleToTeam);
+        b.Property(i => i.Text).HasMaxLength(Idea.MaxTextLength).IsRequired();
+        b.Property(i => i.Tags).IsRequired();
+        b.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Member>().WithMany().HasForeignKey(i => i.AuthorId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(i => i.Reflection).WithMany().HasForeignKey(i => i.ReflectionId).OnDelete(DeleteBehavior.SetNull);
+        b.HasMany(i => i.Votes).WithOne().HasForeignKey(v => v.IdeaId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(i => new { i.TeamId, i.CreatedAt });
+        b.HasIndex(i => new { i.TeamId, i.StatusChangedAt });
+        b.HasIndex(i => i.AuthorId);
+    }
+}
+
+internal sealed class IdeaVoteConfiguration : IEntityTypeConfiguration<IdeaVote>
+{
+    public void Configure(EntityTypeBuilder<IdeaVote> b)
+    {
+        b.ToTable("idea_votes");
+        // One vote per member per idea, enforced by the key itself.
+        b.HasKey(v => new { v.IdeaId, v.MemberId });
+        b.HasOne<Member>().WithMany().HasForeignKey(v => v.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RoundConfiguration : IEntityTypeConfiguration<ReflectionRound>
+{
+    public void Configure(EntityTypeBuilder<ReflectionRound> b)
+    {
+        b.ToTable("rounds");
+        b.HasKey(r => r.Id);
+        b.HasIndex(r => new { r.TeamId, r.PromptDate }).IsUnique();
+        b.HasIndex(r => new { r.DigestPostedAt, r.ClosesAt });
+        b.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<PromptDelivery>
+{
+    public void Configure(EntityTypeBuilder<PromptDelivery> b)
+    {
+        b.ToTable("prompt_deliveries");
+        b.HasKey(d => d.Id);
+        b.Ignore(d => d.IsOpen);
+        // The guarantee behind "never prompted twice in a round".
+        b.HasIndex(d => new { d.RoundId, d.MemberId }).IsUnique();
+        b.HasIndex(d => new { d.Status, d.SentAt });
+        b.HasIndex(d => d.MemberId);
+        b.HasOne<ReflectionRound>().WithMany().HasForeignKey(d => d.RoundId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Member>().WithMany().HasForeignKey(d => d.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ReflectionConfiguration : IEntityTypeConfiguration<Reflection>
+{
+    public void Configure(EntityTypeBuilder<Reflection> b)
+    {
+        b.ToTable("reflections");
+        b.HasKey(r => r.Id);
+        b.Ignore(r => r.Duration);
+        b.Property(r => r.Answers).IsRequired();
+        b.HasIndex(r => new { r.RoundId, r.MemberId }).IsUnique();
+        b.HasIndex(r => new { r.MemberId, r.SubmittedAt });
+        b.HasOne<ReflectionRound>().WithMany().HasForeignKey(r => r.RoundId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,23 @@
+using ImproveBot.Data.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ImproveBot.Data.Configurations;
+
+internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxRow>
+{
+    public void Configure(EntityTypeBuilder<OutboxRow> b)
+    {
+        b.ToTable("outbox");
+        b.HasKey(o => o.Id);
+        b.Property(o => o.Key).HasMaxLength(200).IsRequired();
+        b.HasIndex(o => o.Key).IsUnique();
+        b.Property(o => o.Platform).HasMaxLength(16).IsRequired();
+        b.Property(o => o.TenantId).HasMaxLength(64).IsRequired();
+        b.Property(o => o.Address).HasMaxLength(64).IsRequired();
+        b.Property(o => o.ContentJson).IsRequired();
+        b.Property(o => o.LastError).HasMaxLength(500);
+        b.HasIndex(o => new { o.State, o.NextAttemptAt });
+        b.HasIndex(o => o.ClaimToken);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using ImproveBot.Core.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace ImproveBot.Data.Outbox;
+
+/// <summary>The outbox on EF Core.</summary>
+/// <remarks>
+/// Claiming is a conditional UPDATE tagged with a fresh token, then a read of that token: two
+/// dispatchers racing for a row cannot both win it, on SQLite or PostgreSQL.
+/// </remarks>
+internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<bool> EnqueueAsync(OutboundMessage message, PromptDeliveryRef? delivery, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = message.IdempotencyKey;
+        if (db.Outbox.Local.Any(o => o.Key == key) || await db.Outbox.AnyAsync(o => o.Key == key, ct)) return false;
+        db.Outbox.Add(new OutboxRow
+        {
+            Key = key,
+            Platform = message.Destination.Platform,
+            TenantId = message.Destination.TenantId,
+            DestinationKind = message.Destination.Kind,
+            Address = message.Destination.Address,
+            ContentJson = JsonSerializer.Serialize(message.Content, Json),
+            State = OutboxState.Pending,
+            NextAttemptAt = now,
+            CreatedAt = now,
+            DeliveryRoundId = delivery?.RoundId,
+            DeliveryMemberId = delivery?.MemberId,
+        });
+        return true;
+    }
+
+    public async Task<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken ct)
+    {
+        var candidates = await db.Outbox.AsNoTracking()
+            .Where(o => (o.State == OutboxState.Pending && o.NextAttemptAt <= now)
+                        || (o.State == OutboxState.InFlight && o.LeaseUntil <= now))
+            .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
+            .Select(o => o.Id)
+            .Take(max)
+            .ToListAsync(ct);
+        if (candidates.Count == 0) return [];
+
+        var token = Guid.NewGuid();
+        await db.Outbox
+            .Where(o => candidates.Contains(o.Id)
+                        && ((o.State == OutboxState.Pending && o.NextAttemptAt <= now)
+                            || (o.State == OutboxState.InFlight && o.LeaseUntil <= now)))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.State, OutboxState.InFlight)
+                .SetProperty(o => o.LeaseUntil, leaseUntil)
+                .SetProperty(o => o.ClaimToken, token)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
+
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.ClaimToken == token).OrderBy(o => o.Id).ToListAsync(ct);
+        return rows.Select(ToEntry).ToList();
+    }
+
+    public Task MarkSentAsync(long entryId, DateTimeOffset now, CancellationToken ct) =>
+        db.Outbox.Where(o => o.Id == entryId).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.State, OutboxState.Sent)
+            .SetProperty(o => o.SentAt, now)
+            .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(o => o.LastError, (string?)null), ct);
+
+    public Task MarkRetryAsync(long entryId, DateTimeOffset nextAttemptAt, string error, CancellationToken ct) =>
+        db.Outbox.Where(o => o.Id == entryId).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.State, OutboxState.Pending)
+            .SetProperty(o => o.NextAttemptAt, nextAttemptAt)
+            .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(o => o.LastError, Truncate(error)), ct);
+
+    public Task MarkFailedAsync(long entryId, string error, CancellationToken ct) =>
+        db.Outbox.Where(o => o.Id == entryId).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.State, OutboxState.Failed)
+            .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
+            .SetProperty(o => o.LastError, Truncate(error)), ct);
+
+    public async Task<IReadOnlyDictionary<OutboxState, int>> CountByStateAsync(CancellationToken ct) =>
+        await db.Outbox.GroupBy(o => o.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+    private static OutboxEntry ToEntry(OutboxRow row)
+    {
+        var content = JsonSerializer.Deserialize<MessageContent>(row.ContentJson, Json)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has no content.");
+        var destination = new Destination(row.DestinationKind, row.Platform, row.TenantId, row.Address);
+        PromptDeliveryRef? delivery = row is { DeliveryRoundId: { } r, DeliveryMemberId: { } m } ? new PromptDeliveryRef(r, m) : null;
+        return new OutboxEntry(row.Id, new OutboundMessage(row.Key, destination, content), row.Attempts, delivery);
+    }
+
+    private static string Truncate(string error) => error.Length <= 500 ? error : error[..500];
+}

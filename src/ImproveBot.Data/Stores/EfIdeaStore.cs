@@ -1,0 +1,67 @@
+using ImproveBot.Core.Ideas;
+using Microsoft.EntityFrameworkCore;
+
+namespace ImproveBot.Data.Stores;
+
+internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
+{
+    public void Add(Idea idea) => db.Ideas.Add(idea);
+
+    public Task<Idea?> GetAsync(long ideaId, CancellationToken ct) =>
+        db.Ideas.Include(i => i.Votes).FirstOrDefaultAsync(i => i.Id == ideaId, ct);
+
+    public async Task<IReadOnlyList<IdeaView>> SearchAsync(IdeaQuery query, CancellationToken ct)
+    {
+        var ideas = db.Ideas.AsNoTracking();
+        if (query.TeamId is { } teamId) ideas = ideas.Where(i => i.TeamId == teamId);
+        if (query.AuthorId is { } authorId) ideas = ideas.Where(i => i.AuthorId == authorId);
+        // Private ideas exist only for their author.
+        var viewer = query.ViewerId;
+        ideas = ideas.Where(i => i.Visibility != IdeaVisibility.Private || (viewer != null && i.AuthorId == viewer));
+        if (query.AuthorName is { Length: > 0 } name)
+        {
+            ideas = ideas.Where(i => i.Visibility != IdeaVisibility.Anonymous
+                                     && db.Members.Any(m => m.Id == i.AuthorId && (m.DisplayName == name || m.UserId == name)));
+        }
+        if (query.Status is { } status) ideas = ideas.Where(i => i.Status == status);
+        if (query.Source is { } source) ideas = ideas.Where(i => i.Source == source);
+        if (query.Tag is { Length: > 0 } tag)
+        {
+            var normalised = tag.TrimStart('#').ToLowerInvariant();
+            ideas = ideas.Where(i => i.Tags.Contains(normalised));
+        }
+        if (query.Words is { Length: > 0 } words)
+        {
+            foreach (var word in words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(5))
+            {
+                var pattern = "%" + EscapeLike(word.ToLowerInvariant()) + "%";
+                ideas = ideas.Where(i => EF.Functions.Like(i.Text.ToLower(), pattern, "\\"));
+            }
+        }
+        return await Project(ideas.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(Math.Clamp(query.Limit, 1, 1000)))
+            .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<IdeaView>> ListForDigestAsync(long teamId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var ideas = db.Ideas.AsNoTracking()
+            .Where(i => i.TeamId == teamId && i.Visibility != IdeaVisibility.Private)
+            .Where(i => (i.CreatedAt >= from && i.CreatedAt < to)
+                        || (i.StatusChangedAt != null && i.StatusChangedAt >= from && i.StatusChangedAt < to)
+                        || ((i.Status == IdeaStatus.New || i.Status == IdeaStatus.Trying) && i.Votes.Any()));
+        return await Project(ideas.OrderBy(i => i.Id)).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyDictionary<IdeaSource, int>> CountByAuthorAsync(long authorId, DateTimeOffset since, CancellationToken ct) =>
+        await db.Ideas.Where(i => i.AuthorId == authorId && i.CreatedAt >= since)
+            .GroupBy(i => i.Source).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+    private IQueryable<IdeaView> Project(IQueryable<Idea> ideas) =>
+        from i in ideas
+        join m in db.Members on i.AuthorId equals m.Id
+        select new IdeaView(i.Id, i.TeamId, i.Text, i.Tags, i.Source, i.Visibility, i.Status, i.AuthorId, m.DisplayName,
+            i.Votes.Count, i.CreatedAt, i.StatusChangedAt);
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

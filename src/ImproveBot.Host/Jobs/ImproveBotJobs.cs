@@ -1,0 +1,49 @@
+using ImproveBot.Core.Digest;
+using ImproveBot.Core.Messaging;
+using ImproveBot.Core.Prompts;
+using Quartz;
+
+namespace ImproveBot.Host.Jobs;
+
+// Thin Quartz jobs: each resolves one core service (per-execution scope) and calls it. The logic,
+// including catch-up after downtime and "never twice", lives in the services and is tested without Quartz.
+
+/// <summary>Queues weekly prompts that have fallen due, in each member's own zone.</summary>
+[DisallowConcurrentExecution]
+internal sealed class PromptJob(WeeklyPromptService prompts) : IJob
+{
+    public static readonly JobKey Key = new("prompt", "improvebot");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await prompts.PromptDueMembersAsync(cancellationToken);
+}
+
+/// <summary>Queues the one reminder to members who have not answered after the team's delay.</summary>
+[DisallowConcurrentExecution]
+internal sealed class ReminderJob(ReminderService reminders) : IJob
+{
+    public static readonly JobKey Key = new("reminder", "improvebot");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await reminders.RemindDueMembersAsync(cancellationToken);
+}
+
+/// <summary>Queues the digest of every round whose reflection window has closed.</summary>
+[DisallowConcurrentExecution]
+internal sealed class DigestJob(DigestService digests) : IJob
+{
+    public static readonly JobKey Key = new("digest", "improvebot");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await digests.PostDueDigestsAsync(cancellationToken);
+}
+
+/// <summary>Sends what the outbox holds.</summary>
+[DisallowConcurrentExecution]
+internal sealed class OutboxDispatchJob(OutboxDispatcher dispatcher) : IJob
+{
+    public static readonly JobKey Key = new("outbox", "improvebot");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await dispatcher.DispatchDueAsync(cancellationToken);
+}
