@@ -50,6 +50,8 @@ internal static partial class HostSetup
         services.AddImproveBotJobs(configuration, DataSetup.ResolveDatabase(configuration));
         services.AddImproveBotHealth();
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -115,13 +115,17 @@ internal static class DigestBuilder
         _ => 3,
     };
 
+    /// <summary>Least total of timed reflection for which ideas per hour is reported.</summary>
+    public const double MinimumHoursForRate = 0.1;
+
     private static DigestSourceCounts CountSources(List<DigestIdeaRow> newRows, List<TimeSpan> known)
     {
         var inFlow = newRows.Count(row => row.Source == IdeaSource.InFlow);
         var reflection = newRows.Count(row => row.Source == IdeaSource.Reflection);
         var hours = known.Sum(d => d.TotalHours);
-        // Zero known hours (no durations, or only zero-length ones) has no meaningful rate.
-        double? perHour = hours > 0 ? reflection / hours : null;
+        // Below a tenth of an hour of timed reflection a rate means nothing (one idea in a minute is
+        // "60 per hour"), so the digest says nothing rather than something silly.
+        double? perHour = hours >= MinimumHoursForRate ? reflection / hours : null;
         return new DigestSourceCounts(inFlow, reflection, hours, perHour);
     }
 

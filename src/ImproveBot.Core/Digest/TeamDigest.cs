@@ -81,7 +81,7 @@ internal sealed record DigestIdea(
 /// <param name="InFlow">New ideas logged in-flow.</param>
 /// <param name="Reflection">New ideas written during reflections.</param>
 /// <param name="KnownReflectionHours">Total of the known reflection durations this round, in hours.</param>
-/// <param name="IdeasPerReflectionHour"><paramref name="Reflection"/> / <paramref name="KnownReflectionHours"/>; null when no duration is known.</param>
+/// <param name="IdeasPerReflectionHour"><paramref name="Reflection"/> / <paramref name="KnownReflectionHours"/>; null when less than <see cref="DigestBuilder.MinimumHoursForRate"/> hours are known.</param>
 internal sealed record DigestSourceCounts(
     int InFlow,
     int Reflection,

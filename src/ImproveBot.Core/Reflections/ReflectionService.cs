@@ -90,10 +90,10 @@ public sealed partial class ReflectionService(
         await unitOfWork.SaveChangesAsync(ct);
         LogReflectionStored(logger, member.Id, round.Id, added.Count);
 
-        var minutes = reflection.Duration is { } d ? $" in {Math.Max(1, (int)Math.Round(d.TotalMinutes))} minutes" : "";
+        var minutes = reflection.Duration is { } d ? $" ({Plural(Math.Max(1, (int)Math.Round(d.TotalMinutes)), "minute")})" : "";
         var ideaList = added.Count == 0 ? "" : " Ideas: " + string.Join(", ", added.Select(i => "#" + i.Id.ToString(CultureInfo.InvariantCulture))) + ".";
         return new InteractionResult(
-            Reply.Of($"Thank you! Your reflection is saved{minutes}, with {added.Count} new idea{(added.Count == 1 ? "" : "s")}.{ideaList}"),
+            Reply.Of($"Thank you! Your reflection is saved{minutes}, with {Plural(added.Count, "new idea")}.{ideaList}"),
             new Dictionary<string, string>(), added.Select(i => i.Id).ToList());
     }
 
@@ -152,6 +152,8 @@ public sealed partial class ReflectionService(
             errors["answers"] = "The reflection is empty: answer at least one question or write one idea.";
         return errors;
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

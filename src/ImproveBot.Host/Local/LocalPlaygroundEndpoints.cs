@@ -33,16 +33,22 @@ internal static partial class LocalPlaygroundEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleCommandAsync(CommandRequest? request, BotFrontDoor bot, IOptions<LocalOptions> options, CancellationToken ct)
+    private static async Task<IResult> HandleCommandAsync(HttpRequest http, BotFrontDoor bot, IOptions<LocalOptions> options,
+        ILoggerFactory loggers, CancellationToken ct)
     {
+        var (request, error) = await JsonBody.ReadAsync<CommandRequest>(http, loggers.CreateLogger("ImproveBot.Local"), ct);
+        if (error is not null) return error;
         if (request is null || !ValidUser(request.User)) return BadUser();
         if (request.Text is null) return Results.BadRequest(new { error = "Field 'text' is required, e.g. \"/idea read with a question first #reading\"." });
         var reply = await bot.HandleCommandTextAsync(Identity(request.User!, options.Value), request.Text, ct);
         return Results.Ok(ToJson(reply, null));
     }
 
-    private static async Task<IResult> HandleAnswerAsync(AnswerRequest? request, BotFrontDoor bot, IOptions<LocalOptions> options, CancellationToken ct)
+    private static async Task<IResult> HandleAnswerAsync(HttpRequest http, BotFrontDoor bot, IOptions<LocalOptions> options,
+        ILoggerFactory loggers, CancellationToken ct)
     {
+        var (request, error) = await JsonBody.ReadAsync<AnswerRequest>(http, loggers.CreateLogger("ImproveBot.Local"), ct);
+        if (error is not null) return error;
         if (request is null || !ValidUser(request.User)) return BadUser();
         var submission = new ReflectionSubmission(
             (request.Answers ?? []).Select(a => a ?? "").ToList(),
@@ -53,8 +59,11 @@ internal static partial class LocalPlaygroundEndpoints
             : Results.UnprocessableEntity(new { text = result.Reply.Text, errors = result.FieldErrors });
     }
 
-    private static async Task<IResult> HandleActionAsync(ActionRequest? request, BotFrontDoor bot, IOptions<LocalOptions> options, CancellationToken ct)
+    private static async Task<IResult> HandleActionAsync(HttpRequest http, BotFrontDoor bot, IOptions<LocalOptions> options,
+        ILoggerFactory loggers, CancellationToken ct)
     {
+        var (request, error) = await JsonBody.ReadAsync<ActionRequest>(http, loggers.CreateLogger("ImproveBot.Local"), ct);
+        if (error is not null) return error;
         if (request is null || !ValidUser(request.User)) return BadUser();
         if (string.IsNullOrWhiteSpace(request.Action)) return Results.BadRequest(new { error = "Field 'action' is required: an action id from the inbox." });
         var result = await bot.HandleActionAsync(Identity(request.User!, options.Value), request.Action, request.Values, ct);
