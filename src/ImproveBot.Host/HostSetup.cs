@@ -35,6 +35,9 @@ internal static partial class HostSetup
         configure?.Invoke(builder);
 
         var services = builder.Services;
+        // A clock the caller registered (a test's fake) must stay the one the core reads, even after
+        // Quartz's UseTimeProvider adds the system clock to the container for the scheduler.
+        var callerClock = services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider));
         var configuration = builder.Configuration;
         services.AddOptions<TeamDefaultsOptions>().BindConfiguration(TeamDefaultsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -48,6 +51,7 @@ internal static partial class HostSetup
         if (localEnabled) services.AddLocalPlayground();
         services.AddHostedService<StartupMigrationService>();
         services.AddImproveBotJobs(configuration, DataSetup.ResolveDatabase(configuration));
+        if (callerClock is not null) services.Add(callerClock);
         services.AddImproveBotHealth();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
