@@ -40,7 +40,8 @@ internal sealed partial class DigestService(
         var team = await directory.GetTeamAsync(teamId, ct) ?? throw new ArgumentException($"No team {teamId}.", nameof(teamId));
         var now = time.GetUtcNow();
         var round = await rounds.LatestRoundAsync(teamId, ct);
-        var digest = await BuildAsync(team, round, now, ct);
+        // The period's end is exclusive; one store tick (a millisecond) past now includes what was logged this instant.
+        var digest = await BuildAsync(team, round, now.AddMilliseconds(1), ct);
         // Several manual digests may be wanted (after fixing a typo, say), so each gets its own key.
         return await QueueAsync(team, round, digest, $"digest:{team.Id}:manual:{now.ToUnixTimeMilliseconds()}", ct) ? digest : null;
     }
