@@ -28,8 +28,7 @@ internal static partial class HostSetup
             .AddUserSecrets(typeof(HostSetup).Assembly, optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-            builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.UseUrls(ListenUrls(builder.Configuration));
         // Slack and Discord payloads are small; nothing legitimate needs more than this.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         configure?.Invoke(builder);
@@ -66,6 +65,10 @@ internal static partial class HostSetup
         LogStartup(app.Logger, localEnabled, app.Services.GetRequiredService<DatabaseConnection>().Provider);
         return app;
     }
+
+    /// <summary><c>urls</c> (command line or <c>urls</c> key), else <c>ASPNETCORE_URLS</c>, else loopback only.</summary>
+    internal static string ListenUrls(IConfiguration configuration) =>
+        new[] { configuration["urls"], configuration["ASPNETCORE_URLS"] }.FirstOrDefault(u => !string.IsNullOrWhiteSpace(u)) ?? DefaultUrl;
 
     /// <summary>
     /// The playground lets anyone act as anyone, so it is on only when no chat platform has credentials,

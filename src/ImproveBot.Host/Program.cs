@@ -1,14 +1,23 @@
 using ImproveBot.Data;
 using ImproveBot.Host;
+using ImproveBot.Host.Operations;
 
-// Verbs: none runs the bot; `migrate` applies database migrations and exits.
-if (args is ["migrate", ..])
+// Verbs: none runs the bot; `migrate` applies database migrations and exits;
+// `healthcheck` asks a running bot's /healthz (for container health checks, which have no curl).
+switch (args)
 {
-    await using var migrateApp = HostSetup.Build(args[1..]);
-    await migrateApp.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-    return 0;
+    case ["migrate", ..]:
+    {
+        await using var app = HostSetup.Build(args[1..]);
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        return 0;
+    }
+    case ["healthcheck", ..]:
+        return await HealthCheckVerb.RunAsync(args[1..]);
+    default:
+    {
+        await using var app = HostSetup.Build(args);
+        await app.RunAsync();
+        return 0;
+    }
 }
-
-await using var app = HostSetup.Build(args);
-await app.RunAsync();
-return 0;
