@@ -58,9 +58,10 @@ public sealed partial class OutboxDispatcher(
         {
             await platform.SendAsync(entry.Message, ct);
         }
-        catch (Exception ex) when (ex is ChatDeliveryException or HttpRequestException or TimeoutException or TaskCanceledException
-                                   && !ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // Anything but an explicit permanent refusal may pass on retry (network, 5xx, a platform bug);
+            // MaxAttempts bounds it so a poison message cannot be retried forever.
             var transient = ex is not ChatDeliveryException { IsTransient: false };
             var attempts = entry.Attempts;
             if (!transient || attempts >= policy.MaxAttempts)

@@ -57,7 +57,14 @@ internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
 
         var rows = await db.Outbox.AsNoTracking().Where(o => o.ClaimToken == token).OrderBy(o => o.Id).ToListAsync(ct);
-        return rows.Select(ToEntry).ToList();
+        var entries = new List<OutboxEntry>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (TryToEntry(row) is { } entry) entries.Add(entry);
+            // A row this version cannot read would otherwise be claimed and dropped forever; park it visibly instead.
+            else await MarkFailedAsync(row.Id, "The stored message content could not be read.", ct);
+        }
+        return entries;
     }
 
     public Task MarkSentAsync(long entryId, DateTimeOffset now, CancellationToken ct) =>
@@ -83,10 +90,18 @@ internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
     public async Task<IReadOnlyDictionary<OutboxState, int>> CountByStateAsync(CancellationToken ct) =>
         await db.Outbox.GroupBy(o => o.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
-    private static OutboxEntry ToEntry(OutboxRow row)
+    private static OutboxEntry? TryToEntry(OutboxRow row)
     {
-        var content = JsonSerializer.Deserialize<MessageContent>(row.ContentJson, Json)
-            ?? throw new InvalidOperationException($"Outbox row {row.Id} has no content.");
+        MessageContent? content;
+        try
+        {
+            content = JsonSerializer.Deserialize<MessageContent>(row.ContentJson, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        if (content is null) return null;
         var destination = new Destination(row.DestinationKind, row.Platform, row.TenantId, row.Address);
         PromptDeliveryRef? delivery = row is { DeliveryRoundId: { } r, DeliveryMemberId: { } m } ? new PromptDeliveryRef(r, m) : null;
         return new OutboxEntry(row.Id, new OutboundMessage(row.Key, destination, content), row.Attempts, delivery);

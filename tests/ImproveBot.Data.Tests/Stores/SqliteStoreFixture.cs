@@ -29,7 +29,7 @@ public sealed class SqliteStore : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory, "store.db");
 
-    public static async Task<SqliteStore> CreateAsync()
+    public static async Task<SqliteStore> CreateAsync(Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "improvebot-data-tests", Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -37,7 +37,9 @@ public sealed class SqliteStore : IAsyncDisposable
             ["ConnectionStrings:ImproveBot"] = $"Data Source={Path.Combine(directory, "store.db")}",
         }).Build();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        configure?.Invoke(collection);
+        var services = collection
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
