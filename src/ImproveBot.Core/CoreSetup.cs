@@ -23,6 +23,8 @@ public static class CoreSetup
         services.AddScoped<ReminderService>();
         services.AddScoped<DigestService>();
         services.AddScoped<OutboxDispatcher>();
+        services.AddScoped<FollowUps.FollowUpService>();
+        services.TryAddSingleton(FollowUps.FollowUpPolicy.Default);
         services.AddScoped<CommandHandler>();
         services.AddScoped<BotFrontDoor>();
         return services;

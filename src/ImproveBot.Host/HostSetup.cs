@@ -42,7 +42,9 @@ internal static partial class HostSetup
         services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LocalOptions>().BindConfiguration(LocalOptions.Section);
+        services.AddOptions<FollowUpsOptions>().BindConfiguration(FollowUpsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TeamDefaultsOptions>>().Value.ToTeamDefaults());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FollowUpsOptions>>().Value.ToPolicy());
 
         services.AddImproveBotCore();
         services.AddImproveBotData(configuration);

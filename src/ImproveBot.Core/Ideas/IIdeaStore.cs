@@ -5,6 +5,9 @@ public interface IIdeaStore
 {
     void Add(Idea idea);
 
+    /// <summary>Stages the deletion of an idea (and its votes).</summary>
+    void Remove(Idea idea);
+
     /// <summary>The idea with its votes, tracked for changes.</summary>
     Task<Idea?> GetAsync(long ideaId, CancellationToken ct);
 
@@ -13,6 +16,12 @@ public interface IIdeaStore
 
     /// <summary>Ideas of a team that are new or changed status in [from, to), or are open with votes (never private).</summary>
     Task<IReadOnlyList<IdeaView>> ListForDigestAsync(long teamId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
+    /// <summary>
+    /// Open ideas (new or trying) with a planned follow-up that is due by <paramref name="dueBy"/>
+    /// (any planned one when null), optionally of one team, tracked for changes, oldest due first.
+    /// </summary>
+    Task<IReadOnlyList<Idea>> ListFollowUpsDueAsync(DateTimeOffset? dueBy, long? teamId, int max, CancellationToken ct);
 
     /// <summary>Per-source counts of one member's ideas since a moment (private ones included: they are the member's own).</summary>
     Task<IReadOnlyDictionary<IdeaSource, int>> CountByAuthorAsync(long authorId, DateTimeOffset since, CancellationToken ct);

@@ -6,6 +6,9 @@ public sealed class Idea
     /// <summary>Longest idea text accepted, in characters.</summary>
     public const int MaxTextLength = 2000;
 
+    /// <summary>How often the author is asked whether they tried the idea, at most.</summary>
+    public const int MaxFollowUps = 3;
+
     private Idea()
     {
         Text = "";
@@ -50,6 +53,24 @@ public sealed class Idea
 
     public List<IdeaVote> Votes { get; private set; } = [];
 
+    /// <summary>What the author answered to a follow-up; null until they answer one that settles it.</summary>
+    public IdeaOutcome? Outcome { get; private set; }
+
+    /// <summary>The author's 1–5 rating of how valuable the idea turned out.</summary>
+    public int? Value { get; private set; }
+
+    /// <summary>When the outcome or value was last recorded.</summary>
+    public DateTimeOffset? OutcomeAt { get; private set; }
+
+    /// <summary>When the author is next asked "did you try it?"; null when no follow-up is planned.</summary>
+    public DateTimeOffset? FollowUpDueAt { get; private set; }
+
+    /// <summary>How many follow-ups were sent (at most <see cref="MaxFollowUps"/>).</summary>
+    public int FollowUpCount { get; private set; }
+
+    /// <summary>Whether the idea still waits for an answer about trying it.</summary>
+    public bool IsOpen => Status is IdeaStatus.New or IdeaStatus.Trying;
+
     /// <summary>Whether a member other than the author may see this idea.</summary>
     public bool IsVisibleToTeam => Visibility != IdeaVisibility.Private;
 
@@ -60,6 +81,60 @@ public sealed class Idea
         StatusChangedAt = now;
         UpdatedAt = now;
         return true;
+    }
+
+    /// <summary>Plans the first follow-up; a zero or negative delay means the team does not follow up.</summary>
+    internal void PlanFollowUp(TimeSpan delay)
+    {
+        FollowUpDueAt = delay > TimeSpan.Zero ? CreatedAt + delay : null;
+    }
+
+    /// <summary>Counts a sent follow-up and plans the next one, unless this was the last.</summary>
+    internal void MarkFollowUpSent(DateTimeOffset now, TimeSpan delay)
+    {
+        FollowUpCount++;
+        FollowUpDueAt = FollowUpCount < MaxFollowUps && delay > TimeSpan.Zero ? now + delay : null;
+    }
+
+    /// <summary>Records the author's answer: it moves the status and, except for "not yet", settles the idea.</summary>
+    internal void RecordAnswer(FollowUpAnswer answer, DateTimeOffset now, TimeSpan delay)
+    {
+        switch (answer)
+        {
+            case FollowUpAnswer.Helped:
+                Settle(IdeaStatus.Adopted, IdeaOutcome.Helped, now);
+                break;
+            case FollowUpAnswer.DidNotHelp:
+                Settle(IdeaStatus.Dropped, IdeaOutcome.DidNotHelp, now);
+                break;
+            case FollowUpAnswer.Drop:
+                Settle(IdeaStatus.Dropped, IdeaOutcome.DroppedUntried, now);
+                break;
+            case FollowUpAnswer.NotYet:
+                // Still on the author's list: it counts as being tried, and we ask again later (within the limit).
+                if (Status == IdeaStatus.New) ChangeStatus(IdeaStatus.Trying, now);
+                FollowUpDueAt = FollowUpCount < MaxFollowUps && delay > TimeSpan.Zero ? now + delay : null;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(answer), answer, "Unknown follow-up answer.");
+        }
+    }
+
+    /// <summary>Records a 1–5 value rating.</summary>
+    internal void Rate(int value, DateTimeOffset now)
+    {
+        if (value is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(value), value, "A value rating is 1 to 5.");
+        Value = value;
+        OutcomeAt = now;
+        UpdatedAt = now;
+    }
+
+    private void Settle(IdeaStatus status, IdeaOutcome outcome, DateTimeOffset now)
+    {
+        ChangeStatus(status, now);
+        Outcome = outcome;
+        OutcomeAt = now;
+        FollowUpDueAt = null;
     }
 
     /// <summary>Adds a vote unless the member already voted; returns whether a vote was added.</summary>

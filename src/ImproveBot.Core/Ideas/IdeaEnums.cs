@@ -31,3 +31,25 @@ public enum IdeaStatus
     Adopted = 2,
     Dropped = 3,
 }
+
+/// <summary>What the author said when asked whether they tried the idea.</summary>
+public enum IdeaOutcome
+{
+    /// <summary>Tried it, and it helped (the idea is adopted).</summary>
+    Helped = 1,
+
+    /// <summary>Tried it, and it did not help (the idea is dropped).</summary>
+    DidNotHelp = 2,
+
+    /// <summary>Dropped without trying.</summary>
+    DroppedUntried = 3,
+}
+
+/// <summary>The answers a follow-up offers.</summary>
+public enum FollowUpAnswer
+{
+    Helped = 1,
+    DidNotHelp = 2,
+    NotYet = 3,
+    Drop = 4,
+}

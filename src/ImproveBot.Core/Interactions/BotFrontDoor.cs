@@ -15,6 +15,7 @@ internal sealed partial class BotFrontDoor(
     MemberService members,
     CommandHandler commands,
     ReflectionService reflections,
+    FollowUps.FollowUpService followUps,
     IUnitOfWork unitOfWork,
     TimeProvider time,
     ILogger<BotFrontDoor> logger)
@@ -31,31 +32,58 @@ internal sealed partial class BotFrontDoor(
         HandleParsedAsync(who, CommandParser.Parse(command ?? "", arguments ?? ""), ct);
 
     /// <summary>Handles a button press or form submission identified by its action id.</summary>
+    /// <param name="values">Form fields, or extra values of a button (e.g. <c>value</c> = 1–5 with a follow-up answer).</param>
     public async Task<InteractionResult> HandleActionAsync(MemberIdentity who, string? actionId,
         IReadOnlyDictionary<string, string>? values, CancellationToken ct)
     {
-        if (!PromptActions.TryParse(actionId, out var verb, out var roundId))
-            return Unhandled("That button is not one ImproveBot knows (it may be from an older message).");
-
-        var (member, team) = await members.EnsureAsync(who, ct);
-        switch (verb)
+        values ??= new Dictionary<string, string>();
+        if (PromptActions.TryParse(actionId, out var verb, out var roundId))
         {
-            case "start":
-                return Done(await reflections.StartAsync(member, team, roundId, ct));
-            case "skip":
-                return Done(await reflections.SkipAsync(member, team, roundId, ct));
-            case "pause":
-                member.PausedUntil = time.GetUtcNow() + PauseButtonDuration;
-                await unitOfWork.SaveChangesAsync(ct);
-                return Done(Reply.Of("Paused for two weeks. `/improve resume` brings the prompts back sooner."));
-            case "submit":
-                values ??= new Dictionary<string, string>();
-                var answers = team.Questions.Select((_, i) => values.GetValueOrDefault(PromptActions.AnswerField(i)) ?? "").ToList();
-                var ideaLines = values.GetValueOrDefault(PromptActions.IdeasField) is { } ideas ? new[] { ideas } : [];
-                return await reflections.SubmitAsync(member, team, new ReflectionSubmission(answers, ideaLines, roundId), ct);
-            default:
-                return Unhandled("That button is not one ImproveBot knows (it may be from an older message).");
+            var (member, team) = await members.EnsureAsync(who, ct);
+            return verb switch
+            {
+                "start" => InteractionResult.Done(await reflections.StartAsync(member, team, roundId, ct)),
+                "skip" => InteractionResult.Done(await reflections.SkipAsync(member, team, roundId, ct)),
+                "pause" => InteractionResult.Done(await PauseAsync(member, ct)),
+                "submit" => await reflections.SubmitAsync(member, team, FormSubmission(team.Questions.Count, values, roundId), ct),
+                _ => UnknownAction,
+            };
         }
+
+        if (FollowUpActions.TryParse(actionId, out var prefix, out verb, out var first, out var second))
+        {
+            var (member, team) = await members.EnsureAsync(who, ct);
+            switch (prefix, verb)
+            {
+                case ("followup", "rate") when second is >= 1 and <= 5:
+                    return await followUps.AnswerAsync(member, team, first, answer: null, (int)second, ct);
+                case ("followup", _) when FollowUpActions.ParseAnswer(verb) is { } answer && second == 0:
+                    int? rating = int.TryParse(values.GetValueOrDefault("value"), out var v) ? v : null;
+                    return await followUps.AnswerAsync(member, team, first, answer, rating, ct);
+                case ("idea", "vote") when second == 0:
+                    return InteractionResult.Done(await commands.VoteAsync(member, team, first, ct));
+                case ("idea", "merge") when second > 0:
+                    return InteractionResult.Done(await commands.VoteInsteadAsync(member, team, first, second, ct));
+            }
+        }
+        return UnknownAction;
+    }
+
+    private static InteractionResult UnknownAction =>
+        InteractionResult.Refused("That button is not one ImproveBot knows (it may be from an older message).");
+
+    private static ReflectionSubmission FormSubmission(int questions, IReadOnlyDictionary<string, string> values, long roundId)
+    {
+        var answers = Enumerable.Range(0, questions).Select(i => values.GetValueOrDefault(PromptActions.AnswerField(i)) ?? "").ToList();
+        var ideaLines = values.GetValueOrDefault(PromptActions.IdeasField) is { } ideas ? new[] { ideas } : [];
+        return new ReflectionSubmission(answers, ideaLines, roundId);
+    }
+
+    private async Task<Reply> PauseAsync(Member member, CancellationToken ct)
+    {
+        member.PausedUntil = time.GetUtcNow() + PauseButtonDuration;
+        await unitOfWork.SaveChangesAsync(ct);
+        return Reply.Of("Paused for two weeks. `/improve resume` brings the prompts back sooner.");
     }
 
     /// <summary>Stores a reflection sent without a form (plain DM reply, local playground) for the member's current round.</summary>
@@ -75,11 +103,6 @@ internal sealed partial class BotFrontDoor(
         var (member, team) = await members.EnsureAsync(who, ct);
         return await commands.HandleAsync(member, team, parsed.Command, ct);
     }
-
-    private static InteractionResult Done(Reply reply) => new(reply, new Dictionary<string, string>(), []);
-
-    private static InteractionResult Unhandled(string text) =>
-        new(Reply.Of(text), new Dictionary<string, string> { ["action"] = text }, []);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Answered a malformed command on {Platform} with a usage hint")]
     private static partial void LogHint(ILogger logger, string platform);

@@ -73,6 +73,7 @@ internal sealed partial class CommandHandler(
     {
         var idea = new Idea(team.Id, member.Id, command.Text, command.Tags, IdeaSource.InFlow,
             command.Visibility ?? team.DefaultVisibility, time.GetUtcNow());
+        idea.PlanFollowUp(team.FollowUpDelay.ToTimeSpan());
         ideas.Add(idea);
         await unitOfWork.SaveChangesAsync(ct);
         var visibility = idea.Visibility switch
@@ -123,7 +124,8 @@ internal sealed partial class CommandHandler(
         return Reply.Of($"#{idea.Id} is now {status}.");
     }
 
-    private async Task<Reply> VoteAsync(Member member, Team team, long ideaId, CancellationToken ct)
+    /// <summary>+1 for a team idea: once per member, never one's own.</summary>
+    internal async Task<Reply> VoteAsync(Member member, Team team, long ideaId, CancellationToken ct)
     {
         var idea = await ideas.GetAsync(ideaId, ct);
         if (idea is null || idea.TeamId != team.Id || !idea.IsVisibleToTeam)
@@ -140,6 +142,32 @@ internal sealed partial class CommandHandler(
         }
         return Reply.Of($"+1 for #{idea.Id} ({idea.Votes.Count} vote{(idea.Votes.Count == 1 ? "" : "s")}).");
     }
+
+    /// <summary>
+    /// The "+1 it instead" offered when a new idea looked like an existing one: votes for the existing idea and
+    /// withdraws the new one, if it is still the member's own, unvoted and unchanged.
+    /// </summary>
+    internal async Task<Reply> VoteInsteadAsync(Member member, Team team, long newIdeaId, long existingIdeaId, CancellationToken ct)
+    {
+        var fresh = await ideas.GetAsync(newIdeaId, ct);
+        if (fresh is null || fresh.AuthorId != member.Id || fresh.Votes.Count > 0 || fresh.Status != IdeaStatus.New)
+            return Reply.Of($"#{newIdeaId} can no longer be swapped for a vote. `/improve vote {existingIdeaId}` still works.");
+        var existing = await ideas.GetAsync(existingIdeaId, ct);
+        if (existing is null || existing.TeamId != team.Id || !existing.IsVisibleToTeam)
+            return Reply.Of($"There is no team idea #{existingIdeaId} any more, so #{newIdeaId} stays.");
+        if (existing.AuthorId == member.Id)
+        {
+            ideas.Remove(fresh);
+            await unitOfWork.SaveChangesAsync(ct);
+            return Reply.Of($"Removed #{newIdeaId}: you already have it as #{existingIdeaId}.");
+        }
+        existing.AddVote(member.Id, time.GetUtcNow());
+        ideas.Remove(fresh);
+        await unitOfWork.SaveChangesAsync(ct);
+        return Reply.Of($"+1 for #{existingIdeaId} ({Plural(existing.Votes.Count, "vote")}) instead; #{newIdeaId} is withdrawn.");
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private async Task<Reply> PauseAsync(Member member, DateTimeOffset until, CancellationToken ct)
     {

@@ -11,6 +11,7 @@ namespace ImproveBot.Core.Messaging;
 [JsonDerivedType(typeof(ReminderMessage), "reminder")]
 [JsonDerivedType(typeof(DigestMessage), "digest")]
 [JsonDerivedType(typeof(NoticeMessage), "notice")]
+[JsonDerivedType(typeof(FollowUpMessage), "followup")]
 public abstract record MessageContent;
 
 /// <summary>The weekly DM: the team's questions and Start / Skip / Pause buttons.</summary>
@@ -37,6 +38,23 @@ public sealed record ReminderMessage(long RoundId, DateOnly PromptDate) : Messag
 
 /// <summary>The weekly digest, as a platform-neutral model each adapter renders in its own format.</summary>
 internal sealed record DigestMessage(Digest.TeamDigest Digest) : MessageContent;
+
+/// <summary>"Did you try it?" for one idea, some weeks after it was logged: outcome buttons and a 1–5 value rating.</summary>
+/// <param name="IdeaText">The author's own text, shown back to them; platforms escape it like any user text.</param>
+public sealed record FollowUpMessage(long IdeaId, string IdeaText, DateOnly LoggedOn, int AskedTimes) : MessageContent
+{
+    public IReadOnlyList<ChatAction> Actions =>
+    [
+        new(FollowUpActions.Answer(IdeaId, Ideas.FollowUpAnswer.Helped), "Tried it, it helped", ChatActionStyle.Primary),
+        new(FollowUpActions.Answer(IdeaId, Ideas.FollowUpAnswer.DidNotHelp), "Tried it, didn't help"),
+        new(FollowUpActions.Answer(IdeaId, Ideas.FollowUpAnswer.NotYet), "Not yet"),
+        new(FollowUpActions.Answer(IdeaId, Ideas.FollowUpAnswer.Drop), "Drop it", ChatActionStyle.Danger),
+    ];
+
+    /// <summary>The optional value rating, offered as a second row of buttons.</summary>
+    public IReadOnlyList<ChatAction> RatingActions =>
+        Enumerable.Range(1, 5).Select(v => new ChatAction(FollowUpActions.Rate(IdeaId, v), $"{v}")).ToList();
+}
 
 /// <summary>Plain text from the bot (confirmations, notices). Text is the bot's own, not user input.</summary>
 public sealed record NoticeMessage(string Text) : MessageContent;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImproveBot.Core.Commands;
 using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Storage;
@@ -11,12 +12,6 @@ namespace ImproveBot.Core.Reflections;
 
 /// <summary>A reflection as a member submitted it: one answer per question and free-form idea lines.</summary>
 public sealed record ReflectionSubmission(IReadOnlyList<string> Answers, IReadOnlyList<string> IdeaLines, long? RoundId = null);
-
-/// <summary>The outcome of a submission: either stored (with the new idea ids) or refused with per-field errors.</summary>
-public sealed record InteractionResult(Reply Reply, IReadOnlyDictionary<string, string> FieldErrors, IReadOnlyList<long> IdeaIds)
-{
-    public bool Succeeded => FieldErrors.Count == 0;
-}
 
 /// <summary>Starting, submitting and skipping the weekly reflection.</summary>
 public sealed partial class ReflectionService(
@@ -83,6 +78,7 @@ public sealed partial class ReflectionService(
             if (!knownTexts.Add(idea.Text)) continue;
             var entity = new Idea(team.Id, member.Id, idea.Text, idea.Tags, IdeaSource.Reflection,
                 idea.Visibility ?? team.DefaultVisibility, now, reflection);
+            entity.PlanFollowUp(team.FollowUpDelay.ToTimeSpan());
             ideas.Add(entity);
             added.Add(entity);
         }
@@ -94,7 +90,7 @@ public sealed partial class ReflectionService(
         var ideaList = added.Count == 0 ? "" : " Ideas: " + string.Join(", ", added.Select(i => "#" + i.Id.ToString(CultureInfo.InvariantCulture))) + ".";
         return new InteractionResult(
             Reply.Of($"Thank you! Your reflection is saved{minutes}, with {Plural(added.Count, "new idea")}.{ideaList}"),
-            new Dictionary<string, string>(), added.Select(i => i.Id).ToList());
+            InteractionResult.NoErrors, added.Select(i => i.Id).ToList());
     }
 
     /// <summary>Marks this week's prompt as skipped: no reminder, counted as skipped in the digest.</summary>

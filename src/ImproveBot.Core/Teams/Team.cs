@@ -34,6 +34,7 @@ public sealed class Team
         ReminderDelay = defaults.ReminderDelay;
         ReflectionWindow = defaults.ReflectionWindow;
         DefaultVisibility = defaults.DefaultVisibility;
+        FollowUpDelay = defaults.FollowUpDelay;
         Questions = [.. DefaultQuestions];
         DigestChannel = defaults.DigestChannel;
     }
@@ -64,6 +65,9 @@ public sealed class Team
     public Duration ReflectionWindow { get; internal set; }
 
     public IdeaVisibility DefaultVisibility { get; internal set; }
+
+    /// <summary>How long after an idea is logged its author is asked whether they tried it; zero turns follow-ups off.</summary>
+    public Duration FollowUpDelay { get; internal set; }
 }
 
 /// <summary>Settings a newly seen team starts with (from configuration).</summary>
@@ -74,4 +78,5 @@ public sealed record TeamDefaults(
     Duration ReminderDelay,
     Duration ReflectionWindow,
     IdeaVisibility DefaultVisibility,
-    string? DigestChannel);
+    string? DigestChannel,
+    Duration FollowUpDelay = default);

@@ -14,6 +14,7 @@ internal sealed class IdeaConfiguration : IEntityTypeConfiguration<Idea>
         b.ToTable("ideas");
         b.HasKey(i => i.Id);
         b.Ignore(i => i.IsVisibleToTeam);
+        b.Ignore(i => i.IsOpen);
         b.Property(i => i.Text).HasMaxLength(Idea.MaxTextLength).IsRequired();
         b.Property(i => i.Tags).IsRequired();
         b.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
@@ -23,6 +24,7 @@ internal sealed class IdeaConfiguration : IEntityTypeConfiguration<Idea>
         b.HasIndex(i => new { i.TeamId, i.CreatedAt });
         b.HasIndex(i => new { i.TeamId, i.StatusChangedAt });
         b.HasIndex(i => i.AuthorId);
+        b.HasIndex(i => new { i.FollowUpDueAt, i.Status });
     }
 }
 

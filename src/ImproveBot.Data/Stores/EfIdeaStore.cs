@@ -7,6 +7,17 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
 {
     public void Add(Idea idea) => db.Ideas.Add(idea);
 
+    public void Remove(Idea idea) => db.Ideas.Remove(idea);
+
+    public async Task<IReadOnlyList<Idea>> ListFollowUpsDueAsync(DateTimeOffset? dueBy, long? teamId, int max, CancellationToken ct)
+    {
+        var ideas = db.Ideas.Where(i => (i.Status == IdeaStatus.New || i.Status == IdeaStatus.Trying)
+                                        && i.FollowUpDueAt != null && i.FollowUpCount < Idea.MaxFollowUps);
+        if (dueBy is { } by) ideas = ideas.Where(i => i.FollowUpDueAt <= by);
+        if (teamId is { } team) ideas = ideas.Where(i => i.TeamId == team);
+        return await ideas.OrderBy(i => i.FollowUpDueAt).ThenBy(i => i.Id).Take(max).ToListAsync(ct);
+    }
+
     public Task<Idea?> GetAsync(long ideaId, CancellationToken ct) =>
         db.Ideas.Include(i => i.Votes).FirstOrDefaultAsync(i => i.Id == ideaId, ct);
 

@@ -28,6 +28,9 @@ internal sealed class TeamDefaultsOptions : IValidatableObject
 
     public IdeaVisibility DefaultVisibility { get; set; } = IdeaVisibility.Team;
 
+    /// <summary>How long after an idea is logged its author is asked whether they tried it; <c>00:00:00</c> is off.</summary>
+    public TimeSpan FollowUpDelay { get; set; } = TimeSpan.FromDays(14);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PromptCalendar.FindZone(TimeZone) is null)
@@ -37,6 +40,8 @@ internal sealed class TeamDefaultsOptions : IValidatableObject
         // At least a day so that members in every zone (UTC-12 to UTC+14) are prompted before the round closes.
         if (ReflectionWindow < TimeSpan.FromDays(1) || ReflectionWindow > TimeSpan.FromDays(6))
             yield return new ValidationResult("Teams:ReflectionWindow must be between 1.00:00:00 and 6.00:00:00.", [nameof(ReflectionWindow)]);
+        if (FollowUpDelay < TimeSpan.Zero || FollowUpDelay > TimeSpan.FromDays(365))
+            yield return new ValidationResult("Teams:FollowUpDelay must be between 00:00:00 (off) and 365.00:00:00.", [nameof(FollowUpDelay)]);
         if (!Enum.IsDefined(DefaultVisibility))
             yield return new ValidationResult("Teams:DefaultVisibility must be Team, Anonymous or Private.", [nameof(DefaultVisibility)]);
     }
@@ -48,7 +53,8 @@ internal sealed class TeamDefaultsOptions : IValidatableObject
         Duration.FromTimeSpan(ReminderDelay),
         Duration.FromTimeSpan(ReflectionWindow),
         DefaultVisibility,
-        digestChannel);
+        digestChannel,
+        Duration.FromTimeSpan(FollowUpDelay));
 }
 
 /// <summary>How the scheduled jobs run. Bound from the <c>Scheduling</c> section.</summary>
@@ -83,4 +89,34 @@ internal sealed class ApiOptions : IValidatableObject
         if (Enabled && AdminToken!.Length < 16)
             yield return new ValidationResult("Api:AdminToken must be at least 16 characters (or empty to turn the API off).", [nameof(AdminToken)]);
     }
+}
+
+/// <summary>When follow-ups may reach people. Bound from the <c>FollowUps</c> section.</summary>
+internal sealed class FollowUpsOptions : IValidatableObject
+{
+    public const string Section = "FollowUps";
+
+    /// <summary>Start of the working day in each member's zone, <c>HH:mm</c>.</summary>
+    public TimeOnly WorkStart { get; set; } = new(9, 0);
+
+    /// <summary>End of the working day in each member's zone, <c>HH:mm</c>.</summary>
+    public TimeOnly WorkEnd { get; set; } = new(17, 0);
+
+    /// <summary>Working days; Monday to Friday when not set.</summary>
+    /// <remarks>Null by default rather than pre-filled: the configuration binder appends to a pre-filled list.</remarks>
+    public List<DayOfWeek>? WorkDays { get; set; }
+
+    private IReadOnlyList<DayOfWeek> EffectiveWorkDays =>
+        WorkDays is { Count: > 0 } days ? days : [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (WorkEnd <= WorkStart)
+            yield return new ValidationResult("FollowUps:WorkEnd must be after FollowUps:WorkStart.", [nameof(WorkEnd)]);
+    }
+
+    public ImproveBot.Core.FollowUps.FollowUpPolicy ToPolicy() => new(
+        LocalTime.FromTimeOnly(WorkStart),
+        LocalTime.FromTimeOnly(WorkEnd),
+        EffectiveWorkDays.Select(d => d == DayOfWeek.Sunday ? IsoDayOfWeek.Sunday : (IsoDayOfWeek)(int)d).ToHashSet());
 }

@@ -38,6 +38,16 @@ internal sealed class DigestJob(DigestService digests) : IJob
         context.Result = await digests.PostDueDigestsAsync(cancellationToken);
 }
 
+/// <summary>Asks authors whether they tried their ideas, when the follow-up is due and they are at work.</summary>
+[DisallowConcurrentExecution]
+internal sealed class FollowUpJob(ImproveBot.Core.FollowUps.FollowUpService followUps) : IJob
+{
+    public static readonly JobKey Key = new("followup", "improvebot");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await followUps.SendDueAsync(cancellationToken);
+}
+
 /// <summary>Sends what the outbox holds.</summary>
 [DisallowConcurrentExecution]
 internal sealed class OutboxDispatchJob(OutboxDispatcher dispatcher) : IJob

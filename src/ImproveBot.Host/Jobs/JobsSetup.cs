@@ -23,6 +23,7 @@ internal static class JobsSetup
             AddJob<PromptJob>(q, PromptJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
             AddJob<ReminderJob>(q, ReminderJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
             AddJob<DigestJob>(q, DigestJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
+            AddJob<FollowUpJob>(q, FollowUpJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
             AddJob<OutboxDispatchJob>(q, OutboxDispatchJob.Key, scheduling.Enabled ? scheduling.DispatchInterval : null);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -29,6 +29,10 @@ internal sealed class LocalChatPlatform(LocalMailbox mailbox, TimeProvider time)
             $"Friendly reminder: your 20-minute improvement reflection for the week of {r.PromptDate:yyyy-MM-dd} is still open.", r.Actions),
         DigestMessage d => ("digest", MarkdownDigestRenderer.Render(d.Digest), []),
         NoticeMessage n => ("notice", n.Text, []),
+        FollowUpMessage f => ("followup",
+            $"On {f.LoggedOn:yyyy-MM-dd} you logged #{f.IdeaId}: \"{MarkdownText.Escape(f.IdeaText)}\". Did you try it, and did it help? " +
+            "Rate its value 1–5 too, if you like.",
+            [.. f.Actions, .. f.RatingActions]),
         _ => ("notice", "(a message this playground cannot show)", []),
     };
 

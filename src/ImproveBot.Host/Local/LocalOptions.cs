@@ -11,8 +11,12 @@ internal sealed class LocalOptions
     /// </summary>
     public bool? Enabled { get; set; }
 
-    /// <summary>Playground users who may run admin commands.</summary>
-    public List<string> Admins { get; set; } = ["lead"];
+    /// <summary>Playground users who may run admin commands; <c>lead</c> when not set.</summary>
+    /// <remarks>Null by default rather than pre-filled: the configuration binder appends to a pre-filled list,
+    /// which would keep <c>lead</c> an admin after someone configured a different list.</remarks>
+    public List<string>? Admins { get; set; }
+
+    public IReadOnlyList<string> EffectiveAdmins => Admins is { Count: > 0 } admins ? admins : ["lead"];
 
     /// <summary>The playground team's name and digest channel.</summary>
     public string TeamName { get; set; } = "Playground";

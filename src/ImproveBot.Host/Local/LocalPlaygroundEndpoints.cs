@@ -73,7 +73,7 @@ internal static partial class LocalPlaygroundEndpoints
     }
 
     private static async Task<IResult> RunJobAsync(string job, LocalTeam team, WeeklyPromptService prompts, ReminderService reminders,
-        DigestService digests, OutboxDispatcher dispatcher, CancellationToken ct)
+        DigestService digests, ImproveBot.Core.FollowUps.FollowUpService followUps, OutboxDispatcher dispatcher, CancellationToken ct)
     {
         var teamId = await team.EnsureAsync(ct);
         int queued;
@@ -88,11 +88,14 @@ internal static partial class LocalPlaygroundEndpoints
             case "digest":
                 queued = await digests.PostNowAsync(teamId, ct) is null ? 0 : 1;
                 break;
+            case "followup":
+                queued = await followUps.SendTeamNowAsync(teamId, ct);
+                break;
             case "dispatch":
                 queued = 0;
                 break;
             default:
-                return Results.NotFound(new { error = $"No job '{job}'. Jobs: prompt, reminder, digest, dispatch." });
+                return Results.NotFound(new { error = $"No job '{job}'. Jobs: prompt, reminder, digest, followup, dispatch." });
         }
         // The playground shows results at once instead of waiting for the dispatcher's next tick.
         var sent = await dispatcher.DispatchDueAsync(ct);
@@ -103,7 +106,7 @@ internal static partial class LocalPlaygroundEndpoints
         new MemberRef(LocalChatPlatform.PlatformName, LocalChatPlatform.TenantId, user),
         user,
         options.TeamName,
-        IsAdmin: options.Admins.Contains(user, StringComparer.Ordinal),
+        IsAdmin: options.EffectiveAdmins.Contains(user, StringComparer.Ordinal),
         DigestChannel: options.Channel);
 
     private static object ToJson(Reply reply, IReadOnlyList<long>? ideaIds) => new

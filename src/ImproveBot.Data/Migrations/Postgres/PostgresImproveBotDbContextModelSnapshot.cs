@@ -37,6 +37,18 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("FollowUpCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("FollowUpDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("OutcomeAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("ReflectionId")
                         .HasColumnType("bigint");
 
@@ -64,6 +76,9 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("Value")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Visibility")
                         .HasColumnType("integer");
 
@@ -72,6 +87,8 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("ReflectionId");
+
+                    b.HasIndex("FollowUpDueAt", "Status");
 
                     b.HasIndex("TeamId", "CreatedAt");
 
@@ -290,6 +307,9 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.Property<string>("DigestChannel")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<long>("FollowUpDelay")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -29,6 +29,18 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("FollowUpCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FollowUpDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OutcomeAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ReflectionId")
                         .HasColumnType("INTEGER");
 
@@ -56,6 +68,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("Value")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Visibility")
                         .HasColumnType("INTEGER");
 
@@ -64,6 +79,8 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("ReflectionId");
+
+                    b.HasIndex("FollowUpDueAt", "Status");
 
                     b.HasIndex("TeamId", "CreatedAt");
 
@@ -272,6 +289,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.Property<string>("DigestChannel")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("FollowUpDelay")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
