@@ -22,6 +22,7 @@ public static class CoreSetup
         services.AddScoped<WeeklyPromptService>();
         services.AddScoped<ReminderService>();
         services.AddScoped<DigestService>();
+        services.AddScoped<Experiment.ExperimentHistory>();
         services.AddScoped<OutboxDispatcher>();
         services.AddScoped<FollowUps.FollowUpService>();
         services.TryAddSingleton(FollowUps.FollowUpPolicy.Default);

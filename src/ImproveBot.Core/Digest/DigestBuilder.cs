@@ -38,7 +38,9 @@ internal static class DigestBuilder
             GroupNewIdeas(newRows),
             MostVoted(visible),
             StatusChanges(visible, input),
-            CountSources(newRows, durations));
+            CountSources(newRows, durations),
+            Outcomes(visible, input),
+            input.Experiment);
     }
 
     private static bool InPeriod(DateTimeOffset at, DigestInput input) =>
@@ -97,10 +99,14 @@ internal static class DigestBuilder
 
     private static bool IsOpen(IdeaStatus status) => status is IdeaStatus.New or IdeaStatus.Trying;
 
-    /// <summary>Adopted, Trying, Dropped; a move back to New is not news and is left out.</summary>
+    /// <summary>
+    /// Adopted, Trying, Dropped; a move back to New is not news and is left out, and so is a change the
+    /// outcomes section already reports (an answered follow-up).
+    /// </summary>
     private static ValueList<DigestIdea> StatusChanges(List<DigestIdeaRow> visible, DigestInput input) =>
         visible
             .Where(row => row.StatusChangedAt is { } at && InPeriod(at, input) && row.Status != IdeaStatus.New)
+            .Where(row => !HasOutcomeInPeriod(row, input))
             .OrderBy(row => StatusOrder(row.Status))
             .ThenBy(row => row.StatusChangedAt)
             .ThenBy(row => row.Id)
@@ -136,6 +142,19 @@ internal static class DigestBuilder
     /// The only place a row becomes visible to the team: anonymous ideas lose their author here.
     /// Only <see cref="IdeaVisibility.Team"/> keeps the name, so any future visibility fails closed.
     /// </summary>
+    /// <summary>What authors reported this week from follow-ups: helped first (highest value first), then didn't help, then dropped untried.</summary>
+    private static ValueList<DigestIdea> Outcomes(List<DigestIdeaRow> visible, DigestInput input) =>
+        visible
+            .Where(row => HasOutcomeInPeriod(row, input))
+            .OrderBy(row => row.Outcome)
+            .ThenByDescending(row => row.Value ?? 0)
+            .ThenBy(row => row.Id)
+            .Select(ToIdea)
+            .ToValueList();
+
+    private static bool HasOutcomeInPeriod(DigestIdeaRow row, DigestInput input) =>
+        row.Outcome is not null && row.OutcomeAt is { } at && InPeriod(at, input);
+
     private static DigestIdea ToIdea(DigestIdeaRow row) =>
         new(
             row.Id,
@@ -144,5 +163,7 @@ internal static class DigestBuilder
             row.Votes,
             row.Source,
             row.Tags.ToValueList(),
-            row.Status);
+            row.Status,
+            row.Outcome,
+            row.Value);
 }

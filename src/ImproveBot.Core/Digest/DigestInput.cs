@@ -27,7 +27,8 @@ internal sealed record DigestInput(
     int MembersReflected,
     int MembersSkipped,
     IReadOnlyList<TimeSpan?> ReflectionDurations,
-    IReadOnlyList<DigestIdeaRow> Ideas);
+    IReadOnlyList<DigestIdeaRow> Ideas,
+    Experiment.TeamExperiment? Experiment = null);
 
 /// <summary>One idea as read from the store, including its author's display name and vote count.</summary>
 internal sealed record DigestIdeaRow(
@@ -40,4 +41,7 @@ internal sealed record DigestIdeaRow(
     string AuthorName,
     int Votes,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? StatusChangedAt);
+    DateTimeOffset? StatusChangedAt,
+    IdeaOutcome? Outcome = null,
+    int? Value = null,
+    DateTimeOffset? OutcomeAt = null);

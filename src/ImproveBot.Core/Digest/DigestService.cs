@@ -15,9 +15,13 @@ internal sealed partial class DigestService(
     IIdeaStore ideas,
     IOutbox outbox,
     IUnitOfWork unitOfWork,
+    Experiment.ExperimentHistory experiment,
     TimeProvider time,
     ILogger<DigestService> logger)
 {
+    /// <summary>How many weeks the monthly experiment section looks back.</summary>
+    public const int ExperimentWeeks = 4;
+
     private static readonly TimeSpan Week = TimeSpan.FromDays(7);
 
     /// <summary>Posts the digest of every round whose window has closed; returns how many were queued.</summary>
@@ -54,8 +58,12 @@ internal sealed partial class DigestService(
         IReadOnlyList<Reflection> reflections = round is null ? [] : await rounds.ListReflectionsAsync(round.Id, ct);
         var rows = (await ideas.ListForDigestAsync(team.Id, periodStart, periodEnd, ct))
             .Select(i => new DigestIdeaRow(i.Id, i.Text, i.Tags, i.Source, i.Visibility, i.Status, i.AuthorName, i.Votes,
-                i.CreatedAt, i.StatusChangedAt))
+                i.CreatedAt, i.StatusChangedAt, i.Outcome, i.Value, i.OutcomeAt))
             .ToList();
+        // Once a month (the first round of each month) the digest says how the experiment is going.
+        var monthly = round is not null && round.PromptDate.Day <= 7
+            ? await experiment.ForTeamAsync(team.Id, periodEnd, ExperimentWeeks, ct)
+            : null;
         var input = new DigestInput(
             team.Name,
             round?.PromptDate.ToDateOnly() ?? DateOnly.FromDateTime(periodEnd.UtcDateTime),
@@ -65,7 +73,8 @@ internal sealed partial class DigestService(
             MembersReflected: reflections.Count,
             MembersSkipped: deliveries.Count(d => d.Status == DeliveryStatus.Skipped),
             ReflectionDurations: reflections.Select(r => r.Duration).ToList(),
-            Ideas: rows);
+            Ideas: rows,
+            Experiment: monthly);
         return DigestBuilder.Build(input);
     }
 

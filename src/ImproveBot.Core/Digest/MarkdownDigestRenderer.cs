@@ -26,6 +26,7 @@ internal static class MarkdownDigestRenderer
             md.Append('\n')
               .Append("A quiet week: no reflections or new ideas this time, and that is fine. ")
               .Append("Spotted something worth improving? Log it any time with `/idea`.\n");
+            AppendExperiment(md, digest.Experiment);
             return md.ToString();
         }
 
@@ -33,7 +34,9 @@ internal static class MarkdownDigestRenderer
         AppendNewIdeas(md, digest.NewIdeaGroups);
         AppendMostVoted(md, digest.MostVoted);
         AppendStatusChanges(md, digest.StatusChanges);
+        AppendOutcomes(md, digest.Outcomes);
         AppendSources(md, digest.SourceCounts);
+        AppendExperiment(md, digest.Experiment);
 
         if (digest.NewIdeaGroups.Count > 0 || digest.MostVoted.Count > 0 || digest.StatusChanges.Count > 0)
             md.Append('\n').Append("Back an idea you like with `/improve vote <id>`.\n");
@@ -109,6 +112,31 @@ internal static class MarkdownDigestRenderer
     }
 
     /// <summary>"#42 text — Ada", or "— anonymous": the name is never looked up for anonymous ideas, only the model's null.</summary>
+    /// <summary>What authors said when asked whether they tried their ideas: the loop closed, in the team's view.</summary>
+    private static void AppendOutcomes(StringBuilder md, IReadOnlyList<DigestIdea>? outcomes)
+    {
+        if (outcomes is not { Count: > 0 }) return;
+        md.Append("\n## Outcomes\n\n");
+        foreach (var idea in outcomes)
+        {
+            var verdict = idea.Outcome switch
+            {
+                IdeaOutcome.Helped => "Helped",
+                IdeaOutcome.DidNotHelp => "Tried, didn't help",
+                _ => "Dropped untried",
+            };
+            var value = idea.Value is { } v ? $" (value {Number(v)}/5)" : "";
+            md.Append("- ").Append(verdict).Append(": ").Append(IdeaLine(idea)).Append(value).Append('\n');
+        }
+    }
+
+    /// <summary>The monthly experiment section: numbers only, no user text.</summary>
+    private static void AppendExperiment(StringBuilder md, Experiment.TeamExperiment? experiment)
+    {
+        if (experiment is null) return;
+        md.Append('\n').Append(Experiment.ExperimentText.ForTeamMarkdown(experiment).TrimEnd('\n')).Append('\n');
+    }
+
     private static string IdeaLine(DigestIdea idea) =>
         $"#{Number(idea.Id)} {MarkdownText.Escape(idea.Text)} — {(idea.Author is null ? "anonymous" : MarkdownText.Escape(idea.Author))}";
 

@@ -25,7 +25,9 @@ internal sealed record TeamDigest(
     IReadOnlyList<DigestIdeaGroup> NewIdeaGroups,
     IReadOnlyList<DigestIdea> MostVoted,
     IReadOnlyList<DigestIdea> StatusChanges,
-    DigestSourceCounts SourceCounts)
+    DigestSourceCounts SourceCounts,
+    IReadOnlyList<DigestIdea>? Outcomes = null,
+    Experiment.TeamExperiment? Experiment = null)
 {
     /// <summary>
     /// Nothing worth reporting: nobody reflected and no idea is new, voted on or changed status.
@@ -35,7 +37,8 @@ internal sealed record TeamDigest(
         Participation.Reflected == 0
         && NewIdeaGroups.Count == 0
         && MostVoted.Count == 0
-        && StatusChanges.Count == 0;
+        && StatusChanges.Count == 0
+        && (Outcomes?.Count ?? 0) == 0;
 }
 
 /// <summary>Participation as counts only: the digest never says who did not answer.</summary>
@@ -75,7 +78,9 @@ internal sealed record DigestIdea(
     int Votes,
     IdeaSource Source,
     IReadOnlyList<string> Tags,
-    IdeaStatus Status);
+    IdeaStatus Status,
+    IdeaOutcome? Outcome = null,
+    int? Value = null);
 
 /// <summary>Where this period's new ideas came from, and how productive reflection time was.</summary>
 /// <param name="InFlow">New ideas logged in-flow.</param>

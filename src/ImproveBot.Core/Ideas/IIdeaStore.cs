@@ -14,7 +14,7 @@ public interface IIdeaStore
     /// <summary>Ideas matching a query, newest first; private ideas only when <see cref="IdeaQuery.ViewerId"/> is their author.</summary>
     Task<IReadOnlyList<IdeaView>> SearchAsync(IdeaQuery query, CancellationToken ct);
 
-    /// <summary>Ideas of a team that are new or changed status in [from, to), or are open with votes (never private).</summary>
+    /// <summary>Ideas of a team that are new, changed status or got an outcome in [from, to), or are open with votes (never private).</summary>
     Task<IReadOnlyList<IdeaView>> ListForDigestAsync(long teamId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
     /// <summary>
@@ -37,7 +37,8 @@ public sealed record IdeaQuery(
     IdeaStatus? Status = null,
     IdeaSource? Source = null,
     int Limit = 20,
-    string? AuthorName = null);
+    string? AuthorName = null,
+    DateTimeOffset? CreatedSince = null);
 
 /// <summary>An idea as read for display: text, author name (null when anonymous), vote count.</summary>
 public sealed record IdeaView(
@@ -52,7 +53,10 @@ public sealed record IdeaView(
     string AuthorName,
     int Votes,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? StatusChangedAt)
+    DateTimeOffset? StatusChangedAt,
+    IdeaOutcome? Outcome = null,
+    int? Value = null,
+    DateTimeOffset? OutcomeAt = null)
 {
     /// <summary>The author's name as others may see it: null for anonymous ideas.</summary>
     public string? PublicAuthor => Visibility == IdeaVisibility.Anonymous ? null : AuthorName;

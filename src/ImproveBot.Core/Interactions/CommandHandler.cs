@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ImproveBot.Core.Commands;
 using ImproveBot.Core.Digest;
+using ImproveBot.Core.Experiment;
 using ImproveBot.Core.Ideas;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
@@ -19,10 +20,10 @@ namespace ImproveBot.Core.Interactions;
 internal sealed partial class CommandHandler(
     IMemberDirectory directory,
     IIdeaStore ideas,
-    IRoundStore rounds,
     IUnitOfWork unitOfWork,
     ReflectionService reflections,
     DigestService digests,
+    ExperimentHistory experiment,
     TimeProvider time,
     ILogger<CommandHandler> logger)
 {
@@ -107,8 +108,16 @@ internal sealed partial class CommandHandler(
             text.Append(CultureInfo.InvariantCulture,
                 $"#{idea.Id} {MarkdownText.Escape(idea.Text)} — {MarkdownText.Escape(author)}{tags} · {idea.Status.ToString().ToLowerInvariant()}{votes}{privacy}\n");
         }
-        return Reply.Of(text.ToString().TrimEnd());
+        // +1 buttons for other people's open team ideas in the list.
+        var votable = found.Where(i => i.AuthorId != member.Id && i.Visibility != IdeaVisibility.Private
+                                       && i.Status is IdeaStatus.New or IdeaStatus.Trying)
+            .Take(MaxVoteButtons)
+            .Select(i => new ChatAction(FollowUpActions.Vote(i.Id), $"+1 #{i.Id}"))
+            .ToList();
+        return new Reply(text.ToString().TrimEnd(), votable.Count > 0 ? votable : null);
     }
+
+    private const int MaxVoteButtons = 5;
 
     private async Task<Reply> SetStatusAsync(Member member, Team team, SetIdeaStatusCommand command, CancellationToken ct)
     {
@@ -205,23 +214,8 @@ internal sealed partial class CommandHandler(
         return Reply.Of($"Your time zone is now {zoneId}. Your next prompt: {next.DueAt.InZone(zone).ToString("dddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} your time.");
     }
 
-    private async Task<Reply> StatsAsync(Member member, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var text = new StringBuilder("Your improvement stats\n");
-        foreach (var weeks in new[] { 4, 12 })
-        {
-            var since = now.AddDays(-7 * weeks);
-            var counts = await ideas.CountByAuthorAsync(member.Id, since, ct);
-            var reflectionsSince = await rounds.ListReflectionsByMemberAsync(member.Id, since, ct);
-            var hours = reflectionsSince.Where(r => r.Duration is not null).Sum(r => r.Duration!.Value.TotalHours);
-            var fromReflection = counts.GetValueOrDefault(IdeaSource.Reflection);
-            var perHour = hours > 0 ? $", {(fromReflection / hours).ToString("0.#", CultureInfo.InvariantCulture)} ideas per hour of reflection" : "";
-            text.Append(CultureInfo.InvariantCulture,
-                $"Last {weeks} weeks: {counts.GetValueOrDefault(IdeaSource.InFlow)} in-flow ideas, {fromReflection} from {reflectionsSince.Count} reflection{(reflectionsSince.Count == 1 ? "" : "s")}{perHour}.\n");
-        }
-        return Reply.Of(text.ToString().TrimEnd());
-    }
+    private async Task<Reply> StatsAsync(Member member, CancellationToken ct) =>
+        Reply.Of(ExperimentText.ForMember(await experiment.ForMemberAsync(member, ct)));
 
     private async Task<Reply> ForgetMeAsync(Member member, bool confirmed, CancellationToken ct)
     {

@@ -18,6 +18,7 @@ public abstract record MessageContent;
 public sealed record PromptMessage(long RoundId, DateOnly PromptDate, string MemberName, IReadOnlyList<string> Questions)
     : MessageContent
 {
+    [JsonIgnore]
     public IReadOnlyList<ChatAction> Actions =>
     [
         new(PromptActions.Start(RoundId), "Start 20-minute reflection", ChatActionStyle.Primary),
@@ -29,6 +30,7 @@ public sealed record PromptMessage(long RoundId, DateOnly PromptDate, string Mem
 /// <summary>The one reminder to a member who has not answered.</summary>
 public sealed record ReminderMessage(long RoundId, DateOnly PromptDate) : MessageContent
 {
+    [JsonIgnore]
     public IReadOnlyList<ChatAction> Actions =>
     [
         new(PromptActions.Start(RoundId), "Start 20-minute reflection", ChatActionStyle.Primary),
@@ -37,12 +39,27 @@ public sealed record ReminderMessage(long RoundId, DateOnly PromptDate) : Messag
 }
 
 /// <summary>The weekly digest, as a platform-neutral model each adapter renders in its own format.</summary>
-internal sealed record DigestMessage(Digest.TeamDigest Digest) : MessageContent;
+internal sealed record DigestMessage(Digest.TeamDigest Digest) : MessageContent
+{
+    /// <summary>How many +1 buttons a digest carries at most (platforms cap buttons per message).</summary>
+    public const int MaxVoteButtons = 10;
+
+    /// <summary>+1 buttons for the open ideas the digest shows, most voted first.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ChatAction> Actions =>
+        Digest.MostVoted.Concat(Digest.NewIdeaGroups.SelectMany(g => g.Ideas))
+            .Where(i => i.Status is Ideas.IdeaStatus.New or Ideas.IdeaStatus.Trying)
+            .DistinctBy(i => i.Id)
+            .Take(MaxVoteButtons)
+            .Select(i => new ChatAction(FollowUpActions.Vote(i.Id), $"+1 #{i.Id}"))
+            .ToList();
+}
 
 /// <summary>"Did you try it?" for one idea, some weeks after it was logged: outcome buttons and a 1–5 value rating.</summary>
 /// <param name="IdeaText">The author's own text, shown back to them; platforms escape it like any user text.</param>
 public sealed record FollowUpMessage(long IdeaId, string IdeaText, DateOnly LoggedOn, int AskedTimes) : MessageContent
 {
+    [JsonIgnore]
     public IReadOnlyList<ChatAction> Actions =>
     [
         new(FollowUpActions.Answer(IdeaId, Ideas.FollowUpAnswer.Helped), "Tried it, it helped", ChatActionStyle.Primary),
@@ -52,6 +69,7 @@ public sealed record FollowUpMessage(long IdeaId, string IdeaText, DateOnly Logg
     ];
 
     /// <summary>The optional value rating, offered as a second row of buttons.</summary>
+    [JsonIgnore]
     public IReadOnlyList<ChatAction> RatingActions =>
         Enumerable.Range(1, 5).Select(v => new ChatAction(FollowUpActions.Rate(IdeaId, v), $"{v}")).ToList();
 }

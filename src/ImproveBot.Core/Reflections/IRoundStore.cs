@@ -32,4 +32,13 @@ public interface IRoundStore
     Task<IReadOnlyList<Reflection>> ListReflectionsAsync(long roundId, CancellationToken ct);
     Task<IReadOnlyList<Reflection>> ListReflectionsByMemberAsync(long memberId, DateTimeOffset since, CancellationToken ct);
     void AddReflection(Reflection reflection);
+
+    /// <summary>A team's reflections submitted since a moment (optionally one member's), with their round's date.</summary>
+    Task<IReadOnlyList<ReflectionRecord>> ListReflectionHistoryAsync(long teamId, long? memberId, DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>A team's rounds whose prompt date is on or after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<ReflectionRound>> ListRoundsAsync(long teamId, LocalDate since, CancellationToken ct);
 }
+
+/// <summary>A reflection as statistics see it.</summary>
+public sealed record ReflectionRecord(long MemberId, LocalDate PromptDate, TimeSpan? Duration, DateTimeOffset SubmittedAt);

@@ -5,6 +5,9 @@ namespace ImproveBot.Data.Stores;
 
 internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
 {
+    // Interactive lists ask for a few dozen; statistics read a team's weeks of ideas in one go.
+    private const int MaxSearchResults = 50_000;
+
     public void Add(Idea idea) => db.Ideas.Add(idea);
 
     public void Remove(Idea idea) => db.Ideas.Remove(idea);
@@ -34,6 +37,7 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
             ideas = ideas.Where(i => i.Visibility != IdeaVisibility.Anonymous
                                      && db.Members.Any(m => m.Id == i.AuthorId && (m.DisplayName == name || m.UserId == name)));
         }
+        if (query.CreatedSince is { } since) ideas = ideas.Where(i => i.CreatedAt >= since);
         if (query.Status is { } status) ideas = ideas.Where(i => i.Status == status);
         if (query.Source is { } source) ideas = ideas.Where(i => i.Source == source);
         if (query.Tag is { Length: > 0 } tag)
@@ -49,7 +53,7 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
                 ideas = ideas.Where(i => EF.Functions.Like(i.Text.ToLower(), pattern, "\\"));
             }
         }
-        return await Project(ideas.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(Math.Clamp(query.Limit, 1, 1000)))
+        return await Project(ideas.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id).Take(Math.Clamp(query.Limit, 1, MaxSearchResults)))
             .ToListAsync(ct);
     }
 
@@ -59,6 +63,7 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
             .Where(i => i.TeamId == teamId && i.Visibility != IdeaVisibility.Private)
             .Where(i => (i.CreatedAt >= from && i.CreatedAt < to)
                         || (i.StatusChangedAt != null && i.StatusChangedAt >= from && i.StatusChangedAt < to)
+                        || (i.OutcomeAt != null && i.OutcomeAt >= from && i.OutcomeAt < to)
                         || ((i.Status == IdeaStatus.New || i.Status == IdeaStatus.Trying) && i.Votes.Any()));
         return await Project(ideas.OrderBy(i => i.Id)).ToListAsync(ct);
     }
@@ -72,7 +77,7 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
         from i in ideas
         join m in db.Members on i.AuthorId equals m.Id
         select new IdeaView(i.Id, i.TeamId, i.Text, i.Tags, i.Source, i.Visibility, i.Status, i.AuthorId, m.DisplayName,
-            i.Votes.Count, i.CreatedAt, i.StatusChangedAt);
+            i.Votes.Count, i.CreatedAt, i.StatusChangedAt, i.Outcome, i.Value, i.OutcomeAt);
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -54,4 +54,16 @@ internal sealed class EfRoundStore(ImproveBotDbContext db) : IRoundStore
         await db.Reflections.AsNoTracking().Where(r => r.MemberId == memberId && r.SubmittedAt >= since).ToListAsync(ct);
 
     public void AddReflection(Reflection reflection) => db.Reflections.Add(reflection);
+
+    public async Task<IReadOnlyList<ReflectionRecord>> ListReflectionHistoryAsync(long teamId, long? memberId, DateTimeOffset since, CancellationToken ct)
+    {
+        var rows = await (from f in db.Reflections.AsNoTracking()
+                          join r in db.Rounds on f.RoundId equals r.Id
+                          where r.TeamId == teamId && f.SubmittedAt >= since && (memberId == null || f.MemberId == memberId)
+                          select new { f.MemberId, r.PromptDate, f.StartedAt, f.SubmittedAt }).ToListAsync(ct);
+        return rows.Select(x => new ReflectionRecord(x.MemberId, x.PromptDate, x.StartedAt is { } s ? x.SubmittedAt - s : null, x.SubmittedAt)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ReflectionRound>> ListRoundsAsync(long teamId, LocalDate since, CancellationToken ct) =>
+        await db.Rounds.AsNoTracking().Where(r => r.TeamId == teamId && r.PromptDate >= since).OrderByDescending(r => r.PromptDate).ToListAsync(ct);
 }

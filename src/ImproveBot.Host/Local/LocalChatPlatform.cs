@@ -27,7 +27,7 @@ internal sealed class LocalChatPlatform(LocalMailbox mailbox, TimeProvider time)
         PromptMessage p => ("prompt", RenderPrompt(p), p.Actions),
         ReminderMessage r => ("reminder",
             $"Friendly reminder: your 20-minute improvement reflection for the week of {r.PromptDate:yyyy-MM-dd} is still open.", r.Actions),
-        DigestMessage d => ("digest", MarkdownDigestRenderer.Render(d.Digest), []),
+        DigestMessage d => ("digest", MarkdownDigestRenderer.Render(d.Digest), d.Actions),
         NoticeMessage n => ("notice", n.Text, []),
         FollowUpMessage f => ("followup",
             $"On {f.LoggedOn:yyyy-MM-dd} you logged #{f.IdeaId}: \"{MarkdownText.Escape(f.IdeaText)}\". Did you try it, and did it help? " +

@@ -95,6 +95,8 @@ internal static class SimilarIdeaLabelledSet
         Same("focus", "Put the phone in another room during deep work", "put my phone in another room during deep work #focus"),
         Same("focus", "No meetings before noon", "no meetings before 12pm #focus"),
         Same("focus", "Check email only twice a day", "only check e-mail twice a day"),
+        Same("focus", "Don't check email before noon", "do not check e-mail before noon #focus"),
+        Same("writing", "Don't polish the first draft", "dont polish first drafts"),
 
         // ---------------------------------------------------------------- different ideas
         // Hard negatives: most words shared, but one word changes what the person would do.
@@ -130,6 +132,8 @@ internal static class SimilarIdeaLabelledSet
             "automate data cleaning with a script instead of doing it by hand"),
         Different("reading", "weekly reading group", "weekly writing group"),
         Different("tools", "Use Pomodoro", "use Notion"),
+        Different("focus", "Check email before noon", "Don't check email before noon"),
+        Different("writing", "Polish the first draft before sharing it", "don't polish the first draft before sharing it"),
 
         // Ordinary negatives: same theme or a few shared words, clearly another idea.
         Different("tools", "Use Zotero to manage references", "Use Notion to manage tasks"),
