@@ -38,35 +38,59 @@ internal static class IdeaTextNormalizer
         ["cannot"] = "not", ["isnt"] = "not", ["arent"] = "not", ["shouldnt"] = "not",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup =
+        StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> FoldLookup =
+        Folds.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Texts up to this length are tokenised in a stack buffer; longer ones in a heap array.</summary>
+    private const int StackBufferLength = 512;
+
     /// <summary>
     /// Normalised words of <paramref name="text"/>, in their original order; empty for null or blank text.
     /// Stop words are dropped unless every word is one, so a text that has words never normalises to nothing.
     /// </summary>
+    /// <remarks>
+    /// Written to allocate little (one string per kept word), because <see cref="SimilarIdeaFinder"/>
+    /// normalises every candidate on every call and garbage collection was most of its cost.
+    /// </remarks>
     public static string[] Words(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
 
-        // FormKC folds compatibility forms (full-width letters, ligatures such as "ﬁ") into plain letters
-        // before lower-casing, so texts that look the same compare the same.
-        var folded = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        // FormKC folds compatibility forms (full-width letters, ligatures such as "ﬁ") into plain letters,
+        // so texts that look the same compare the same. ASCII text is already in that form.
+        var folded = Ascii.IsValid(text) ? text : text.Normalize(NormalizationForm.FormKC);
 
+        var content = Tokenize(folded, dropStopWords: true);
+        return content.Length > 0 ? content : Tokenize(folded, dropStopWords: false);
+    }
+
+    /// <summary>The normalised words of <paramref name="text"/> joined by single spaces.</summary>
+    public static string Normalize(string? text) => string.Join(' ', Words(text));
+
+    private static string[] Tokenize(string text, bool dropStopWords)
+    {
+        // No word is longer than the text, so one buffer of the text's length always suffices.
+        var buffer = text.Length <= StackBufferLength ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
         var words = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < folded.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = folded[i];
+            var c = text[i];
             if (char.IsLetterOrDigit(c))
             {
-                current.Append(c);
+                buffer[length++] = char.ToLowerInvariant(c);
             }
             else if (c is '\'' or '\u2019')
             {
-                if (IsNegativeContraction(folded, i, current))
+                if (length > 1 && buffer[length - 1] == 'n' && IsNegativeContractionEnd(text, i))
                 {
-                    // "don't" -> "do not", "won't" -> "wo not" (a stop word's stump, dropped below):
-                    // the "not" must survive so "don't check email" never matches "check email".
-                    current.Length--;
-                    Flush(current, words);
+                    // "don't" -> "do not", "won't" -> "wo not" (a stump, dropped as a stop word): the "not"
+                    // must survive so that "don't check email" never matches "check email".
+                    Emit(buffer[..(length - 1)], words, dropStopWords);
+                    length = 0;
                     words.Add("not");
                     i++;
                 }
@@ -79,29 +103,28 @@ internal static class IdeaTextNormalizer
                 // Everything else separates words, including the '#' of a tag ("#reading" -> "reading")
                 // and hyphens ("50-minute" -> "50 minute"); hyphenated and closed compounds
                 // ("co-authors" / "coauthors") are reconciled when words are matched, not here.
-                Flush(current, words);
+                Emit(buffer[..length], words, dropStopWords);
+                length = 0;
             }
         }
-        Flush(current, words);
-
-        var content = words.Where(w => !StopWords.Contains(w)).ToArray();
-        return content.Length > 0 ? content : [.. words];
+        Emit(buffer[..length], words, dropStopWords);
+        return [.. words];
     }
 
-    /// <summary>The normalised words of <paramref name="text"/> joined by single spaces.</summary>
-    public static string Normalize(string? text) => string.Join(' ', Words(text));
-
-    /// <summary>Whether the apostrophe at <paramref name="index"/> is the one in "n't".</summary>
-    private static bool IsNegativeContraction(string text, int index, StringBuilder current) =>
-        current.Length > 1 && current[^1] == 'n'
-        && index + 1 < text.Length && text[index + 1] == 't'
+    /// <summary>Whether the apostrophe at <paramref name="index"/> is followed by the "t" that ends "n't".</summary>
+    private static bool IsNegativeContractionEnd(string text, int index) =>
+        index + 1 < text.Length && char.ToLowerInvariant(text[index + 1]) == 't'
         && (index + 2 == text.Length || !char.IsLetterOrDigit(text[index + 2]));
 
-    private static void Flush(StringBuilder current, List<string> words)
+    private static void Emit(ReadOnlySpan<char> word, List<string> words, bool dropStopWords)
     {
-        if (current.Length == 0) return;
-        var word = current.ToString();
-        words.Add(Folds.GetValueOrDefault(word, word));
-        current.Clear();
+        if (word.IsEmpty) return;
+        if (FoldLookup.TryGetValue(word, out var folded))
+        {
+            words.Add(folded);
+            return;
+        }
+        if (dropStopWords && StopWordLookup.Contains(word)) return;
+        words.Add(word.ToString());
     }
 }
