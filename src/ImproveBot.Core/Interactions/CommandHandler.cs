@@ -4,6 +4,7 @@ using ImproveBot.Core.Commands;
 using ImproveBot.Core.Digest;
 using ImproveBot.Core.Experiment;
 using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Ideas.Similarity;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Reflections;
@@ -83,9 +84,34 @@ internal sealed partial class CommandHandler(
             IdeaVisibility.Anonymous => " (shared anonymously)",
             _ => "",
         };
+        var saved = $"Saved idea #{idea.Id}{visibility}.";
+
+        // Stored first, so nothing is lost; then, if it reads like an idea the member can already see, offer a +1 instead.
+        var known = await ideas.SearchAsync(new IdeaQuery(team.Id, member.Id, Limit: SimilarityCandidates), ct);
+        var similar = SimilarIdeaFinder.FindMostSimilar(idea.Text,
+            known.Where(k => k.Id != idea.Id).Select(k => new IdeaCandidate(k.Id, k.Text)));
+        var match = similar is null ? null : known.First(k => k.Id == similar.Id);
+        if (match is not null)
+        {
+            var quoted = $"#{match.Id} \"{MarkdownText.Escape(Shorten(match.Text))}\"";
+            if (match.AuthorId == member.Id)
+            {
+                return new Reply($"{saved} You already have a very similar idea: {quoted}.",
+                    [new ChatAction(FollowUpActions.VoteInstead(idea.Id, match.Id), $"Keep only #{match.Id}")]);
+            }
+            var by = match.PublicAuthor is { } name ? $" by {MarkdownText.Escape(name)}" : "";
+            return new Reply($"{saved} It reads a lot like {quoted}{by}. Would you rather +1 that one?",
+                [new ChatAction(FollowUpActions.VoteInstead(idea.Id, match.Id), $"+1 #{match.Id} instead", ChatActionStyle.Primary)]);
+        }
+
         var tags = idea.Tags.Count == 0 ? " Tip: add a #tag such as #reading or #focus to group it in the digest." : "";
-        return Reply.Of($"Saved idea #{idea.Id}{visibility}.{tags}");
+        return Reply.Of(saved + tags);
     }
+
+    // The newest ideas a new one is compared with; enough for any team's recent memory, cheap to score (~1 ms per 2,000).
+    private const int SimilarityCandidates = 2000;
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     private async Task<Reply> ListIdeasAsync(Member member, Team team, ListIdeasCommand command, CancellationToken ct)
     {

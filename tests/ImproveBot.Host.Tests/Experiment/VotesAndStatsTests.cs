@@ -88,3 +88,64 @@ public sealed class VotesAndStatsTests : IAsyncLifetime
         Assert.DoesNotContain("private in-flow", digest);
     }
 }
+
+/// <summary>A new idea that reads like an existing one gets an offer to +1 the existing one instead.</summary>
+public sealed class SimilarIdeaTests : IAsyncLifetime
+{
+    private BotTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await BotTestHost.StartAsync(new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero));
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<JsonElement> PostAsync(string path, object body)
+    {
+        var response = await _host.Http.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task SimilarTeamIdea_IsNamed_AndPlusOneInsteadVotesAndWithdrawsTheNewOne()
+    {
+        await PostAsync("/local/command", new { user = "ada", text = "/idea Read the abstract and conclusion before deciding to read a paper #reading" });
+        var reply = await PostAsync("/local/command", new { user = "bob", text = "/idea before reading a paper, read its abstract and conclusion first" });
+
+        Assert.Contains("Saved idea #2", reply.GetProperty("text").GetString());
+        Assert.Contains("reads a lot like #1", reply.GetProperty("text").GetString());
+        Assert.Contains("by ada", reply.GetProperty("text").GetString());
+        var offer = Assert.Single(reply.GetProperty("actions").EnumerateArray());
+        Assert.Equal("idea:merge:2:1", offer.GetProperty("id").GetString());
+
+        var pressed = await PostAsync("/local/action", new { user = "bob", action = "idea:merge:2:1" });
+        Assert.Contains("+1 for #1 (1 vote) instead; #2 is withdrawn", pressed.GetProperty("text").GetString());
+        var team = (await PostAsync("/local/command", new { user = "cat", text = "/ideas" })).GetProperty("text").GetString()!;
+        Assert.Contains("#1 ", team);
+        Assert.DoesNotContain("#2 ", team);
+
+        // Pressing again cannot withdraw anything twice or vote twice.
+        var again = await PostAsync("/local/action", new { user = "bob", action = "idea:merge:2:1" });
+        Assert.Contains("can no longer be swapped", again.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task DifferentIdea_GetsNoOffer_AndOthersPrivateIdeasAreNeverSuggested()
+    {
+        await PostAsync("/local/command", new { user = "ada", text = "/idea block mornings for writing --private" });
+        await PostAsync("/local/command", new { user = "ada", text = "/idea ask a labmate to review my plots" });
+        var reply = await PostAsync("/local/command", new { user = "bob", text = "/idea block mornings for writing" });
+
+        Assert.Equal(JsonValueKind.Null, reply.GetProperty("actions").ValueKind);
+        Assert.DoesNotContain("reads a lot like", reply.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task OwnNearDuplicate_OffersToKeepOnlyTheFirst()
+    {
+        await PostAsync("/local/command", new { user = "ada", text = "/idea write every morning before email #writing" });
+        var reply = await PostAsync("/local/command", new { user = "ada", text = "/idea write each morning before email" });
+        Assert.Contains("You already have a very similar idea: #1", reply.GetProperty("text").GetString());
+        var pressed = await PostAsync("/local/action", new { user = "ada", action = "idea:merge:2:1" });
+        Assert.Contains("Removed #2", pressed.GetProperty("text").GetString());
+    }
+}

@@ -75,7 +75,7 @@ internal static class IdeaTextNormalizer
         // No word is longer than the text, so one buffer of the text's length always suffices.
         var buffer = text.Length <= StackBufferLength ? stackalloc char[text.Length] : new char[text.Length];
         var length = 0;
-        var words = new List<string>();
+        var words = new List<string>(capacity: 16);
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];

@@ -12,8 +12,9 @@ internal sealed record LabelledPair(string A, string B, bool SameIdea, string Th
 /// <c>SimilarIdeaFinder.Threshold</c>.
 /// </summary>
 /// <remarks>
-/// Labels were written before any tuning and say what a person would decide, not what a string
-/// measure can see: some "same" pairs are paraphrases no character or token measure will catch
+/// Labels say what a person would decide, not what a string measure can see, and were written before any
+/// tuning (except the four "don't ..." pairs, added after the first sweep to cover negation; their labels are
+/// not in doubt): some "same" pairs are paraphrases no character or token measure will catch
 /// ("before noon" / "before 12pm"), and some "different" pairs share almost every word
 /// ("write the introduction last" / "... first"). Those are kept on purpose, because the set exists
 /// to measure honestly how often the bot would be wrong; do not relabel a pair to make a score pass.
