@@ -41,6 +41,7 @@ public static class DataSetup
         services.AddScoped<IRoundStore, EfRoundStore>();
         services.AddScoped<IOutbox, EfOutbox>();
         services.AddScoped<IUnitOfWork, EfUnitOfWork>();
+        services.AddScoped<IInboundLog, EfInboundLog>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }

@@ -27,6 +27,7 @@ internal abstract class ImproveBotDbContext(DbContextOptions options) : DbContex
     public DbSet<PromptDelivery> Deliveries => Set<PromptDelivery>();
     public DbSet<Reflection> Reflections => Set<Reflection>();
     public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
+    public DbSet<Stores.ProcessedEvent> ProcessedEvents => Set<Stores.ProcessedEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ImproveBotDbContext).Assembly);

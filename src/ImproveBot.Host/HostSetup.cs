@@ -6,6 +6,7 @@ using ImproveBot.Host.Configuration;
 using ImproveBot.Host.Jobs;
 using ImproveBot.Host.Local;
 using ImproveBot.Host.Operations;
+using ImproveBot.Slack;
 using Microsoft.Extensions.Options;
 
 namespace ImproveBot.Host;
@@ -48,6 +49,7 @@ internal static partial class HostSetup
 
         services.AddImproveBotCore();
         services.AddImproveBotData(configuration);
+        services.AddSlackAdapter(configuration);
         var localEnabled = IsLocalPlaygroundEnabled(configuration);
         if (localEnabled) services.AddLocalPlayground();
         services.AddHostedService<StartupMigrationService>();
@@ -63,6 +65,7 @@ internal static partial class HostSetup
         app.UseStatusCodePages();
         app.MapImproveBotHealth();
         app.MapAdminApi();
+        app.MapSlackAdapter(configuration);
         if (localEnabled) app.MapLocalPlayground();
         LogStartup(app.Logger, localEnabled, app.Services.GetRequiredService<DatabaseConnection>().Provider);
         return app;

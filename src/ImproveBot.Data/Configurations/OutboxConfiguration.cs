@@ -21,3 +21,16 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxRow>
         b.HasIndex(o => o.ClaimToken);
     }
 }
+
+internal sealed class ProcessedEventConfiguration : IEntityTypeConfiguration<Stores.ProcessedEvent>
+{
+    public void Configure(EntityTypeBuilder<Stores.ProcessedEvent> b)
+    {
+        b.ToTable("processed_events");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Source).HasMaxLength(32).IsRequired();
+        b.Property(e => e.DeliveryId).HasMaxLength(200).IsRequired();
+        b.HasIndex(e => new { e.Source, e.DeliveryId }).IsUnique();
+        b.HasIndex(e => e.ReceivedAt);
+    }
+}

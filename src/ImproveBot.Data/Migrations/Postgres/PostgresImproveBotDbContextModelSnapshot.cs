@@ -433,6 +433,37 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("ImproveBot.Data.Stores.ProcessedEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Source", "DeliveryId")
+                        .IsUnique();
+
+                    b.ToTable("processed_events", (string)null);
+                });
+
             modelBuilder.Entity("ImproveBot.Core.Ideas.Idea", b =>
                 {
                     b.HasOne("ImproveBot.Core.Members.Member", null)

@@ -413,6 +413,35 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("ImproveBot.Data.Stores.ProcessedEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Source", "DeliveryId")
+                        .IsUnique();
+
+                    b.ToTable("processed_events", (string)null);
+                });
+
             modelBuilder.Entity("ImproveBot.Core.Ideas.Idea", b =>
                 {
                     b.HasOne("ImproveBot.Core.Members.Member", null)
