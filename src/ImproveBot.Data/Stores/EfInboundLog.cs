@@ -16,7 +16,7 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, TimeProvider time) : 
 {
     public async Task<bool> TryRecordAsync(string source, string deliveryId, CancellationToken ct)
     {
-X
+        // Called before a handler stages anything, so this commit holds the log row alone.
         if (await db.ProcessedEvents.AnyAsync(e => e.Source == source && e.DeliveryId == deliveryId, ct)) return false;
         var row = new ProcessedEvent { Source = source, DeliveryId = deliveryId, ReceivedAt = time.GetUtcNow() };
         db.ProcessedEvents.Add(row);

@@ -14,6 +14,9 @@ public sealed class StartupTests
     [InlineData("Api:AdminToken", "short", "Api:AdminToken")]
     [InlineData("Database:Provider", "Oracle", "Database:Provider")]
     [InlineData("Scheduling:SweepInterval", "00:00:01", "Scheduling:SweepInterval")]
+    [InlineData("Teams:FollowUpDelay", "-1.00:00:00", "Teams:FollowUpDelay")]
+    [InlineData("FollowUps:WorkEnd", "08:00", "FollowUps:WorkEnd")]
+    [InlineData("Slack:BotToken", "not-a-bot-token", "Slack:BotToken")]
     public async Task BadSetting_StopsStartUp_WithAMessageNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
@@ -42,17 +45,30 @@ public sealed class StartupTests
     [Fact]
     public async Task WithAChatPlatformConfigured_ThePlaygroundIsOff()
     {
-        await using var host = await BotTestHost.StartAsync(Now, new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-test" });
+        await using var host = await BotTestHost.StartAsync(Now, new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-test", ["Slack:SigningSecret"] = "test-secret" });
         var response = await host.Http.PostAsJsonAsync("/local/command", new { user = "ada", text = "/ideas" });
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync("/")).StatusCode);
     }
 
     [Fact]
+    public async Task ConfiguredPlaygroundAdmins_ReplaceTheDefault()
+    {
+        await using var host = await BotTestHost.StartAsync(Now, new Dictionary<string, string?> { ["Local:Admins:0"] = "alice" });
+        async Task<string> ConfigureAs(string user)
+        {
+            var response = await host.Http.PostAsJsonAsync("/local/command", new { user, text = "/improve config reminder 2h" });
+            return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("text").GetString()!;
+        }
+        Assert.Contains("Only team admins", await ConfigureAs("lead"));
+        Assert.Contains("2 hours", await ConfigureAs("alice"));
+    }
+
+    [Fact]
     public async Task PlaygroundCanBeForcedOnBesideAPlatform()
     {
         await using var host = await BotTestHost.StartAsync(Now,
-            new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-test", ["Local:Enabled"] = "true" });
+            new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-test", ["Slack:SigningSecret"] = "test-secret", ["Local:Enabled"] = "true" });
         var response = await host.Http.PostAsJsonAsync("/local/command", new { user = "ada", text = "/ideas" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
