@@ -69,7 +69,7 @@ internal sealed partial class SlackInbound(
                 if (!payload.TryGetProperty("view", out var view)) return new SlackAck(400, null);
                 var (callbackId, values) = SlackViewSubmission.ReadValues(view);
                 var result = await bot.HandleActionAsync(who, callbackId, values, ct);
-                if (!result.Succeeded) return SlackAck.Json(SlackReplies.Errors(result.FieldErrors).ToJsonString());
+                if (!result.Succeeded) return SlackAck.Json(SlackReplies.Errors(result.FieldErrors, values.Keys).ToJsonString());
                 // The modal closes on an empty ack; the confirmation goes to the person's DM.
                 await PostDirectAsync(userId, result.Reply, ct);
                 return SlackAck.Empty;
