@@ -16,11 +16,14 @@ public sealed class BotTestHost : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private WebApplication? _app;
 
-    private BotTestHost(string directory, FakeTimeProvider clock, Dictionary<string, string?> settings)
+    private readonly Action<IServiceCollection>? _services;
+
+    private BotTestHost(string directory, FakeTimeProvider clock, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Directory = directory;
         Clock = clock;
         _settings = settings;
+        _services = services;
     }
 
     /// <summary>The temporary folder holding the database; deleted on dispose.</summary>
@@ -38,7 +41,9 @@ public sealed class BotTestHost : IAsyncDisposable
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host is not running.");
 
     /// <summary>Starts a host. <paramref name="settings"/> override configuration keys (e.g. <c>Teams:TimeZone</c>).</summary>
-    public static async Task<BotTestHost> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Registers test doubles or policies before the bot's own registrations (which only add what is missing).</param>
+    public static async Task<BotTestHost> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "improvebot-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -50,7 +55,7 @@ public sealed class BotTestHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) merged[key] = value;
-        var host = new BotTestHost(directory, new FakeTimeProvider(now), merged);
+        var host = new BotTestHost(directory, new FakeTimeProvider(now), merged, services);
         await host.StartAppAsync();
         return host;
     }
@@ -83,6 +88,7 @@ public sealed class BotTestHost : IAsyncDisposable
         {
             builder.Environment.EnvironmentName = "Testing";
             builder.Services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(builder.Services);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -120,10 +120,12 @@ internal sealed partial class SlackInbound(
     private async Task<MemberIdentity> IdentityAsync(string teamId, string userId, string? userName, CancellationToken ct)
     {
         var profile = await users.GetAsync(userId, ct);
+        var bot = await botIdentity.TryGetAsync(ct);
         return new MemberIdentity(
             new MemberRef(PlatformName, teamId, userId),
             profile?.DisplayName ?? userName ?? userId,
-            TimeZone: profile?.TimeZone,
+            TeamName: bot?.TeamId == teamId ? bot.TeamName : null,
+            profile?.TimeZone,
             IsAdmin: users.IsAdmin(userId, profile));
     }
 

@@ -8,6 +8,19 @@ internal sealed class SlackBotIdentity(ISlackApi slack)
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SlackIdentity? _identity;
 
+    /// <summary>The identity, or null when Slack cannot be asked right now (callers that only want a nicety go on without it).</summary>
+    public async Task<SlackIdentity?> TryGetAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await GetAsync(ct);
+        }
+        catch (Exception ex) when (ex is SlackApiException or HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
     public async Task<SlackIdentity> GetAsync(CancellationToken ct)
     {
         if (_identity is { } known) return known;
