@@ -25,7 +25,8 @@ internal static class SlackSetup
         services.AddSingleton<SlackSignatureVerifier>();
         services.AddSingleton<SlackUserDirectory>();
         services.AddSingleton<SlackBotIdentity>();
-        services.AddScoped<ISlackInbound, SlackInbound>();
+        services.AddScoped<SlackInbound>();
+        services.AddScoped<ISlackInbound>(sp => sp.GetRequiredService<SlackInbound>());
         services.AddSingleton<IChatPlatform, SlackChatPlatform>();
         if (!string.IsNullOrWhiteSpace(configuration["Slack:AppToken"]))
         {

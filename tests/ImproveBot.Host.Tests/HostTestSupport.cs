@@ -39,7 +39,8 @@ internal static class HostTestSupport
         host.InScopeAsync(async sp =>
         {
             var prompts = await sp.GetRequiredService<WeeklyPromptService>().PromptDueMembersAsync(Ct);
-            var reminders = await sp.GetRequiredService<ReminderService>().RemindDueMembersAsync(Ct);
+            var reminders = await sp.GetRequiredService<ReminderService>().RemindDueMembersAsync(Ct)
+                            + await sp.GetRequiredService<ReminderService>().NudgeTimeUpAsync(Ct);
             var digests = await sp.GetRequiredService<Core.Digest.DigestService>().PostDueDigestsAsync(Ct);
             var sent = await sp.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(Ct);
             return (prompts, reminders, digests, sent);

@@ -12,6 +12,7 @@ namespace ImproveBot.Core.Messaging;
 [JsonDerivedType(typeof(DigestMessage), "digest")]
 [JsonDerivedType(typeof(NoticeMessage), "notice")]
 [JsonDerivedType(typeof(FollowUpMessage), "followup")]
+[JsonDerivedType(typeof(TimeUpMessage), "timeup")]
 public abstract record MessageContent;
 
 /// <summary>The weekly DM: the team's questions and Start / Skip / Pause buttons.</summary>
@@ -36,6 +37,13 @@ public sealed record ReminderMessage(long RoundId, DateOnly PromptDate) : Messag
         new(PromptActions.Start(RoundId), "Start 20-minute reflection", ChatActionStyle.Primary),
         new(PromptActions.Skip(RoundId), "Skip this week"),
     ];
+}
+
+/// <summary>"Your 20 minutes are up": sent once, 20 minutes after Start, while the form has not been submitted.</summary>
+public sealed record TimeUpMessage(long RoundId, DateOnly PromptDate) : MessageContent
+{
+    [JsonIgnore]
+    public IReadOnlyList<ChatAction> Actions => [new(PromptActions.Start(RoundId), "Open the form again", ChatActionStyle.Primary)];
 }
 
 /// <summary>The weekly digest, as a platform-neutral model each adapter renders in its own format.</summary>

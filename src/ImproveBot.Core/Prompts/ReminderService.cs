@@ -39,6 +39,28 @@ public sealed partial class ReminderService(
         return queued;
     }
 
+    /// <summary>Length of the reflection session the prompt asks for; the "time is up" nudge comes after it.</summary>
+    public static readonly TimeSpan SessionLength = TimeSpan.FromMinutes(20);
+
+    /// <summary>Sends "time is up" to members who pressed Start 20 minutes ago and have not submitted; returns how many.</summary>
+    public async Task<int> NudgeTimeUpAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var queued = 0;
+        foreach (var delivery in await rounds.ListStartedUnansweredAsync(now - SessionLength, now, ct))
+        {
+            var member = await directory.GetMemberAsync(delivery.MemberId, ct);
+            var round = await rounds.GetRoundAsync(delivery.RoundId, ct);
+            if (member is null || round is null) continue;
+            delivery.MarkNudged(now);
+            var message = new OutboundMessage($"timeup:{round.Id}:{member.Id}", Destination.DirectMessage(member.Ref),
+                new TimeUpMessage(round.Id, round.PromptDate.ToDateOnly()));
+            if (await outbox.EnqueueAsync(message, delivery: null, now, ct)) queued++;
+        }
+        await unitOfWork.SaveChangesAsync(ct);
+        return queued;
+    }
+
     /// <summary>Reminds every unanswered member of the team's latest round now, whatever the delay.</summary>
     public async Task<int> RemindTeamNowAsync(long teamId, CancellationToken ct)
     {

@@ -24,6 +24,9 @@ public interface IRoundStore
     /// <summary>Deliveries in open rounds that were sent but neither answered, skipped nor reminded.</summary>
     Task<IReadOnlyList<PromptDelivery>> ListAwaitingAnswerAsync(DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>Deliveries in open rounds whose session started at or before <paramref name="startedBy"/>, not answered, skipped or nudged yet.</summary>
+    Task<IReadOnlyList<PromptDelivery>> ListStartedUnansweredAsync(DateTimeOffset startedBy, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>The member's delivery in their newest round that is still open at <paramref name="now"/>.</summary>
     Task<PromptDelivery?> FindOpenDeliveryForMemberAsync(long memberId, DateTimeOffset now, CancellationToken ct);
     void AddDelivery(PromptDelivery delivery);

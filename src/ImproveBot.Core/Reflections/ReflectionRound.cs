@@ -66,6 +66,9 @@ public sealed class PromptDelivery
     public DateTimeOffset? AnsweredAt { get; private set; }
     public DateTimeOffset? SkippedAt { get; private set; }
 
+    /// <summary>When the "time is up" nudge went out, 20 minutes after Start.</summary>
+    public DateTimeOffset? NudgedAt { get; private set; }
+
     public bool IsOpen => Status is DeliveryStatus.Pending or DeliveryStatus.Sent or DeliveryStatus.Reminded;
 
     internal void MarkSent(DateTimeOffset now)
@@ -84,6 +87,8 @@ public sealed class PromptDelivery
 
     /// <summary>Records the first press of "Start reflection"; the session's duration runs from here.</summary>
     internal void MarkStarted(DateTimeOffset now) => StartedAt ??= now;
+
+    internal void MarkNudged(DateTimeOffset now) => NudgedAt ??= now;
 
     internal void MarkAnswered(DateTimeOffset now)
     {

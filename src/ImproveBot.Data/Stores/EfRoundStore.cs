@@ -35,6 +35,14 @@ internal sealed class EfRoundStore(ImproveBotDbContext db) : IRoundStore
                orderby d.Id
                select d).ToListAsync(ct);
 
+    public async Task<IReadOnlyList<PromptDelivery>> ListStartedUnansweredAsync(DateTimeOffset startedBy, DateTimeOffset now, CancellationToken ct) =>
+        await (from d in db.Deliveries
+               join r in db.Rounds on d.RoundId equals r.Id
+               where d.StartedAt != null && d.StartedAt <= startedBy && d.NudgedAt == null
+                     && (d.Status == DeliveryStatus.Sent || d.Status == DeliveryStatus.Reminded) && r.ClosesAt > now
+               orderby d.Id
+               select d).ToListAsync(ct);
+
     public Task<PromptDelivery?> FindOpenDeliveryForMemberAsync(long memberId, DateTimeOffset now, CancellationToken ct) =>
         (from d in db.Deliveries
          join r in db.Rounds on d.RoundId equals r.Id

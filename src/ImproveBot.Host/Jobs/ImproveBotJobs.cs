@@ -18,14 +18,14 @@ internal sealed class PromptJob(WeeklyPromptService prompts) : IJob
         context.Result = await prompts.PromptDueMembersAsync(cancellationToken);
 }
 
-/// <summary>Queues the one reminder to members who have not answered after the team's delay.</summary>
+/// <summary>Queues the one reminder to members who have not answered after the team's delay, and the "time is up" nudges.</summary>
 [DisallowConcurrentExecution]
 internal sealed class ReminderJob(ReminderService reminders) : IJob
 {
     public static readonly JobKey Key = new("reminder", "improvebot");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        context.Result = await reminders.RemindDueMembersAsync(cancellationToken);
+        context.Result = await reminders.RemindDueMembersAsync(cancellationToken) + await reminders.NudgeTimeUpAsync(cancellationToken);
 }
 
 /// <summary>Queues the digest of every round whose reflection window has closed.</summary>

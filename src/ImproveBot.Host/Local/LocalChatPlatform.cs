@@ -29,6 +29,8 @@ internal sealed class LocalChatPlatform(LocalMailbox mailbox, TimeProvider time)
             $"Friendly reminder: your 20-minute improvement reflection for the week of {r.PromptDate:yyyy-MM-dd} is still open.", r.Actions),
         DigestMessage d => ("digest", MarkdownDigestRenderer.Render(d.Digest), d.Actions),
         NoticeMessage n => ("notice", n.Text, []),
+        TimeUpMessage t => ("timeup",
+            "Your 20 minutes are up. Submit what you have: a few honest lines are worth more than a perfect answer.", t.Actions),
         FollowUpMessage f => ("followup",
             $"On {f.LoggedOn:yyyy-MM-dd} you logged #{f.IdeaId}: \"{MarkdownText.Escape(f.IdeaText)}\". Did you try it, and did it help? " +
             "Rate its value 1–5 too, if you like.",

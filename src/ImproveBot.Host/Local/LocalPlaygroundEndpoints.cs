@@ -83,7 +83,7 @@ internal static partial class LocalPlaygroundEndpoints
                 queued = await prompts.PromptTeamNowAsync(teamId, ct);
                 break;
             case "reminder":
-                queued = await reminders.RemindTeamNowAsync(teamId, ct);
+                queued = await reminders.RemindTeamNowAsync(teamId, ct) + await reminders.NudgeTimeUpAsync(ct);
                 break;
             case "digest":
                 queued = await digests.PostNowAsync(teamId, ct) is null ? 0 : 1;

@@ -8,6 +8,7 @@ using ImproveBot.Core.Storage;
 using ImproveBot.Slack.Api;
 using ImproveBot.Slack.Rendering;
 using ImproveBot.Slack.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ImproveBot.Slack.Inbound;
@@ -22,11 +23,52 @@ internal sealed partial class SlackInbound(
     SlackBotIdentity botIdentity,
     ISlackApi slack,
     IInboundLog inboundLog,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
     ILogger<SlackInbound> logger) : ISlackInbound
 {
     public const string PlatformName = "slack";
 
+    /// <summary>How long a slash command may take before Slack is acknowledged anyway (Slack gives up at 3 s).</summary>
+    public static readonly TimeSpan AckBudget = TimeSpan.FromMilliseconds(2500);
+
     public async Task<SlackAck> HandleSlashCommandAsync(SlashCommand command, CancellationToken ct)
+    {
+        // The work runs in its own scope so it can outlive this request when it is slow; it stores
+        // before it answers, so an ack that carries the answer is always an ack after the commit.
+        var work = Task.Run(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<SlackInbound>().AnswerSlashCommandAsync(command, CancellationToken.None);
+        }, CancellationToken.None);
+        try
+        {
+            return await work.WaitAsync(AckBudget, time, ct);
+        }
+        catch (TimeoutException)
+        {
+            // Slower than Slack waits: acknowledge now and deliver the answer through response_url once it is ready.
+            LogSlowCommand(logger, command.Command);
+            _ = ContinueViaResponseUrlAsync(work, command.ResponseUrl);
+            return Ephemeral(Reply.Of("Working on it…"));
+        }
+    }
+
+    private async Task ContinueViaResponseUrlAsync(Task<SlackAck> work, string? responseUrl)
+    {
+        try
+        {
+            var ack = await work;
+            if (ack.JsonBody is { } body && Uri.TryCreate(responseUrl, UriKind.Absolute, out var url))
+                await slack.RespondAsync(url, JsonNode.Parse(body)!.AsObject(), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogRespondFailed(logger, ex.Message);
+        }
+    }
+
+    internal async Task<SlackAck> AnswerSlashCommandAsync(SlashCommand command, CancellationToken ct)
     {
         var who = await IdentityAsync(command.TeamId, command.UserId, command.UserName, ct);
         // Slack escapes &, < and > in command text; the grammar reads what the person typed.
@@ -192,6 +234,9 @@ internal sealed partial class SlackInbound(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack event {EventId} already handled (retry {RetryNum}); acknowledged without doing it again")]
     private static partial void LogDuplicate(ILogger logger, string eventId, int retryNum);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Command} took longer than Slack waits; acknowledged first, answering through response_url")]
+    private static partial void LogSlowCommand(ILogger logger, string command);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "views.open failed: {Error}")]
     private static partial void LogViewFailed(ILogger logger, string error);

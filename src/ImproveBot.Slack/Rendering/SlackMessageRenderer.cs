@@ -22,6 +22,7 @@ internal static class SlackMessageRenderer
         {
             PromptMessage prompt => [RenderPrompt(prompt)],
             ReminderMessage reminder => [RenderReminder(reminder)],
+            TimeUpMessage timeUp => [RenderTimeUp(timeUp)],
             FollowUpMessage followUp => [RenderFollowUp(followUp)],
             NoticeMessage notice => RenderNotice(notice),
             DigestMessage digest => SlackDigestRenderer.Render(digest.Digest, digest.Actions),
@@ -56,6 +57,14 @@ internal static class SlackMessageRenderer
         var blocks = new JsonArray(BlockKit.Section(text));
         foreach (var actions in BlockKit.Actions(reminder.Actions)) blocks.Add(actions);
         blocks.Add(BlockKit.Context(ReplyHint));
+        return new SlackMessage(text, blocks);
+    }
+
+    private static SlackMessage RenderTimeUp(TimeUpMessage timeUp)
+    {
+        const string text = "Your 20 minutes are up. Submit what you have: a few honest lines are worth more than a perfect answer.";
+        var blocks = new JsonArray(BlockKit.Section(text));
+        foreach (var actions in BlockKit.Actions(timeUp.Actions)) blocks.Add(actions);
         return new SlackMessage(text, blocks);
     }
 

@@ -16,25 +16,30 @@ internal sealed partial class SlackUserDirectory(ISlackApi slack, IOptions<Slack
     // users.info is only worth waiting for briefly: Slack wants an answer to the request within 3 seconds.
     private static readonly TimeSpan LookupTimeout = TimeSpan.FromMilliseconds(1500);
 
-    private readonly ConcurrentDictionary<string, (SlackUser User, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    // After a failed lookup, wait this long before asking again: a Slack outage must not cost every command 1.5 s.
+    private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, (SlackUser? User, DateTimeOffset RefreshAt)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The profile, or null when Slack could not tell us in time (the caller goes on without it).</summary>
     public async Task<SlackUser?> GetAsync(string userId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(userId, out var cached) && now - cached.FetchedAt < RefreshAfter) return cached.User;
+        if (_cache.TryGetValue(userId, out var cached) && now < cached.RefreshAt) return cached.User;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(LookupTimeout);
         try
         {
             var user = await slack.GetUserAsync(userId, timeout.Token);
-            _cache[userId] = (user, now);
+            _cache[userId] = (user, now + RefreshAfter);
             return user;
         }
         catch (Exception ex) when (ex is SlackApiException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             LogLookupFailed(logger, userId, ex.Message);
-            return cached.User; // possibly stale, possibly null: better than failing the person's command
+            // Keep a stale profile rather than none; remember the failure so the next commands do not wait again.
+            _cache[userId] = (cached.User, now + RetryFailedAfter);
+            return cached.User;
         }
     }
 

@@ -197,4 +197,33 @@ public sealed class WeeklyLoopTests : IAsyncLifetime
         var delivery = await _host.InScopeAsync(sp => sp.GetRequiredService<ImproveBotDbContext>().Deliveries.SingleAsync());
         Assert.Equal(DeliveryStatus.Skipped, delivery.Status);
     }
+
+    [Fact]
+    public async Task TimeUpNudge_TwentyMinutesAfterStart_OnceAndOnlyIfNotSubmitted()
+    {
+        await _host.AddMemberAsync("ada");
+        await _host.AddMemberAsync("bob");
+        SetClock("2026-11-27T15:00:00Z");
+        await _host.TickAsync();
+        foreach (var user in new[] { "ada", "bob" })
+        {
+            var start = _host.Inbox(user).Single().Actions.First().Id;
+            (await _host.Http.PostAsJsonAsync("/local/action", new { user, action = start })).EnsureSuccessStatusCode();
+        }
+        SetClock("2026-11-27T15:10:00Z");
+        (await _host.Http.PostAsJsonAsync("/local/answer", new { user = "bob", answers = new[] { "done early" }, ideas = Array.Empty<string>() }))
+            .EnsureSuccessStatusCode();
+
+        SetClock("2026-11-27T15:19:59Z");
+        await _host.TickAsync();
+        Assert.DoesNotContain(_host.Inbox("ada"), m => m.Kind == "timeup");
+        SetClock("2026-11-27T15:20:00Z");
+        await _host.TickAsync();
+        SetClock("2026-11-27T15:40:00Z");
+        await _host.TickAsync();
+
+        var timeUp = Assert.Single(_host.Inbox("ada"), m => m.Kind == "timeup");
+        Assert.StartsWith("reflect:start:", timeUp.Actions.Single().Id);
+        Assert.DoesNotContain(_host.Inbox("bob"), m => m.Kind == "timeup");
+    }
 }

@@ -196,6 +196,9 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.Property<long>("MemberId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("NudgedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("RemindedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -184,6 +184,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.Property<long>("MemberId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("NudgedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RemindedAt")
                         .HasColumnType("INTEGER");
 
