@@ -15,6 +15,10 @@ internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
     // A user's DM channel id never changes; remembering it halves the calls of a weekly fan-out.
     private readonly ConcurrentDictionary<string, string> _dmChannels = new(StringComparer.Ordinal);
 
+    // The prompt's ts per (DM channel, round), so the reminder and the "time is up" nudge reply in its thread.
+    // Kept in memory: after a restart they arrive as plain DMs, which is the same conversation, just not threaded.
+    private readonly ConcurrentDictionary<(string Channel, long RoundId), string> _promptThreads = new();
+
     public string Name => Inbound.SlackInbound.PlatformName;
 
     public async Task SendAsync(OutboundMessage message, CancellationToken cancellationToken)
@@ -25,6 +29,7 @@ internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
                 ? await DirectChannelAsync(message.Destination.Address, cancellationToken)
                 : message.Destination.Address;
             var parts = SlackMessageRenderer.Render(message.Content);
+            var thread = ThreadRound(message.Content) is { } round && _promptThreads.TryGetValue((channel, round), out var ts) ? ts : null;
             for (var i = 0; i < parts.Count; i++)
             {
                 // The idempotency key rides along as message metadata, so a message can be recognised later.
@@ -33,7 +38,8 @@ internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
                     ["event_type"] = "improvebot_outbox",
                     ["event_payload"] = new JsonObject { ["key"] = message.IdempotencyKey, ["part"] = i },
                 };
-                await slack.PostMessageAsync(channel, parts[i].Text, parts[i].Blocks, null, metadata, cancellationToken);
+                var posted = await slack.PostMessageAsync(channel, parts[i].Text, parts[i].Blocks, thread, metadata, cancellationToken);
+                if (message.Content is PromptMessage prompt) _promptThreads[(channel, prompt.RoundId)] = posted;
             }
         }
         catch (SlackRateLimitedException ex)
@@ -45,6 +51,13 @@ internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
             throw new ChatDeliveryException(ex.Message, ex.IsTransient, inner: ex);
         }
     }
+
+    private static long? ThreadRound(MessageContent content) => content switch
+    {
+        ReminderMessage r => r.RoundId,
+        TimeUpMessage t => t.RoundId,
+        _ => null,
+    };
 
     private async Task<string> DirectChannelAsync(string userId, CancellationToken ct)
     {

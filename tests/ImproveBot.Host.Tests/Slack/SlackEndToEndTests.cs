@@ -117,6 +117,26 @@ public sealed class SlackHttpEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReminderAndTimeUp_ArriveInThePromptsThread()
+    {
+        await SlashAsync(SlackTestKit.Ada, "ada", "/ideas", "");
+        await _kit.RunPromptAsync();
+        var dm = _kit.Slack.DirectMessageChannels[SlackTestKit.Ada];
+        var prompt = _kit.Slack.MessagesIn(dm).Single();
+
+        await _kit.Host.InScopeAsync(async sp =>
+        {
+            var reminders = sp.GetRequiredService<Core.Prompts.ReminderService>();
+            await reminders.RemindTeamNowAsync(await _kit.TeamIdAsync(), default);
+            await sp.GetRequiredService<Core.Messaging.OutboxDispatcher>().DispatchDueAsync(default);
+        });
+
+        var reminder = _kit.Slack.MessagesIn(dm).Last();
+        Assert.Contains("reminder", reminder.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(prompt.Ts, reminder.ThreadTs);
+    }
+
+    [Fact]
     public async Task BotsOwnMessagesAndEditsAreNotReadAsReplies()
     {
         var own = _kit.DirectMessageEvent("Ev0OWN0001", _kit.Slack.BotUserId, "Hi! Time for your weekly reflection");
