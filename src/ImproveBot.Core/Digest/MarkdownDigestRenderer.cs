@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using static ImproveBot.Core.Digest.DigestWording;
 using ImproveBot.Core.Ideas;
 
 namespace ImproveBot.Core.Digest;
@@ -139,25 +140,6 @@ internal static class MarkdownDigestRenderer
 
     private static string IdeaLine(DigestIdea idea) =>
         $"#{Number(idea.Id)} {MarkdownText.Escape(idea.Text)} — {(idea.Author is null ? "anonymous" : MarkdownText.Escape(idea.Author))}";
-
-    private static string SourceName(IdeaSource source) => source switch
-    {
-        IdeaSource.InFlow => "in-flow",
-        IdeaSource.Reflection => "reflection",
-        _ => source.ToString().ToLowerInvariant(),
-    };
-
-    private static string StatusName(IdeaStatus status) => status switch
-    {
-        IdeaStatus.Adopted => "Adopted",
-        IdeaStatus.Trying => "Trying",
-        IdeaStatus.Dropped => "Dropped",
-        _ => status.ToString(),
-    };
-
-    private static string VoteCount(int votes) => votes == 1 ? "1 vote" : $"{Number(votes)} votes";
-
-    private static string IdeaCount(int ideas) => ideas == 1 ? "1 idea" : $"{Number(ideas)} ideas";
 
     private static string Number(long value) => value.ToString(Invariant);
 

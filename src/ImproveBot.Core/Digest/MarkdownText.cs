@@ -23,7 +23,7 @@ internal static class MarkdownText
     public static string Escape(string userText)
     {
         ArgumentNullException.ThrowIfNull(userText);
-        var text = CollapseLineBreaks(userText).Trim();
+        var text = DigestWording.CollapseLineBreaks(userText).Trim();
 
         var builder = new StringBuilder(text.Length + 8);
         for (var i = 0; i < text.Length; i++)
@@ -40,24 +40,4 @@ internal static class MarkdownText
         // Case-insensitive on purpose: over-defusing "@Here" costs nothing, missing a variant pings everyone.
         MassMentions.Any(word => text.AsSpan(index).StartsWith(word, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A line break would end the list item or heading the text sits in, so each run of them becomes one space.</summary>
-    private static string CollapseLineBreaks(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var inBreak = false;
-        foreach (var c in text)
-        {
-            if (IsLineBreak(c))
-            {
-                if (!inBreak) builder.Append(' ');
-                inBreak = true;
-                continue;
-            }
-            inBreak = false;
-            builder.Append(c);
-        }
-        return builder.ToString();
-    }
-
-    private static bool IsLineBreak(char c) => c is '\n' or '\r' or '\v' or '\f' or '\u0085' or '\u2028' or '\u2029';
 }

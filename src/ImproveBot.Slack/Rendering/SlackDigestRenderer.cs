@@ -1,4 +1,5 @@
 using System.Globalization;
+using static ImproveBot.Core.Digest.DigestWording;
 using System.Text.Json.Nodes;
 using ImproveBot.Core.Digest;
 using ImproveBot.Core.Experiment;
@@ -172,25 +173,6 @@ internal static class SlackDigestRenderer
     /// <summary>"#42 text — Ada", or "— anonymous": only the model's null decides, no name is ever looked up here.</summary>
     private static string IdeaLine(DigestIdea idea) =>
         $"#{SlackText.Number(idea.Id)} {SlackText.Inline(idea.Text)} — {(idea.Author is null ? "anonymous" : SlackText.Inline(idea.Author))}";
-
-    private static string SourceName(IdeaSource source) => source switch
-    {
-        IdeaSource.InFlow => "in-flow",
-        IdeaSource.Reflection => "reflection",
-        _ => source.ToString().ToLowerInvariant(),
-    };
-
-    private static string StatusName(IdeaStatus status) => status switch
-    {
-        IdeaStatus.Adopted => "Adopted",
-        IdeaStatus.Trying => "Trying",
-        IdeaStatus.Dropped => "Dropped",
-        _ => status.ToString(),
-    };
-
-    private static string VoteCount(int votes) => votes == 1 ? "1 vote" : $"{SlackText.Number(votes)} votes";
-
-    private static string IdeaCount(int ideas) => ideas == 1 ? "1 idea" : $"{SlackText.Number(ideas)} ideas";
 
     /// <summary>At most one decimal and none when whole, as in the Markdown digest: "18", "18.5".</summary>
     private static string OneDecimal(double value) => value.ToString("0.#", Invariant);

@@ -42,7 +42,7 @@ internal static class SlackText
     public static string Inline(string userText)
     {
         ArgumentNullException.ThrowIfNull(userText);
-        return Defuse(CollapseLineBreaks(userText).Trim());
+        return Defuse(Core.Digest.DigestWording.CollapseLineBreaks(userText).Trim());
     }
 
     /// <summary>Text whose line breaks matter (notices, replies): line endings become <c>\n</c>, then <see cref="Defuse"/>.</summary>
@@ -214,21 +214,4 @@ internal static class SlackText
         return cut;
     }
 
-    private static string CollapseLineBreaks(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var inBreak = false;
-        foreach (var c in text)
-        {
-            if (c is '\n' or '\r' or '\v' or '\f' or '\u0085' or '\u2028' or '\u2029')
-            {
-                if (!inBreak) builder.Append(' ');
-                inBreak = true;
-                continue;
-            }
-            inBreak = false;
-            builder.Append(c);
-        }
-        return builder.ToString();
-    }
 }
