@@ -42,6 +42,7 @@ public static class DataSetup
         services.AddScoped<IOutbox, EfOutbox>();
         services.AddScoped<IUnitOfWork, EfUnitOfWork>();
         services.AddScoped<IInboundLog, EfInboundLog>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }

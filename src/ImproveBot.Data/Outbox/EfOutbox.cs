@@ -9,7 +9,7 @@ namespace ImproveBot.Data.Outbox;
 /// Claiming is a conditional UPDATE tagged with a fresh token, then a read of that token: two
 /// dispatchers racing for a row cannot both win it, on SQLite or PostgreSQL.
 /// </remarks>
-internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
+internal sealed class EfOutbox(ImproveBotDbContext db, Stores.SqliteWriteGate gate) : IOutbox
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -46,7 +46,7 @@ internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
         if (candidates.Count == 0) return [];
 
         var token = Guid.NewGuid();
-        await db.Outbox
+        await gate.WriteAsync(() => db.Outbox
             .Where(o => candidates.Contains(o.Id)
                         && ((o.State == OutboxState.Pending && o.NextAttemptAt <= now)
                             || (o.State == OutboxState.InFlight && o.LeaseUntil <= now)))
@@ -54,7 +54,7 @@ internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
                 .SetProperty(o => o.State, OutboxState.InFlight)
                 .SetProperty(o => o.LeaseUntil, leaseUntil)
                 .SetProperty(o => o.ClaimToken, token)
-                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct);
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1), ct), ct);
 
         var rows = await db.Outbox.AsNoTracking().Where(o => o.ClaimToken == token).OrderBy(o => o.Id).ToListAsync(ct);
         var entries = new List<OutboxEntry>(rows.Count);
@@ -67,25 +67,25 @@ internal sealed class EfOutbox(ImproveBotDbContext db) : IOutbox
         return entries;
     }
 
-    public Task MarkSentAsync(long entryId, DateTimeOffset now, CancellationToken ct) =>
+    public Task MarkSentAsync(long entryId, DateTimeOffset now, CancellationToken ct) => gate.WriteAsync(() =>
         db.Outbox.Where(o => o.Id == entryId).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.State, OutboxState.Sent)
             .SetProperty(o => o.SentAt, now)
             .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(o => o.LastError, (string?)null), ct);
+            .SetProperty(o => o.LastError, (string?)null), ct), ct);
 
-    public Task MarkRetryAsync(long entryId, DateTimeOffset nextAttemptAt, string error, CancellationToken ct) =>
+    public Task MarkRetryAsync(long entryId, DateTimeOffset nextAttemptAt, string error, CancellationToken ct) => gate.WriteAsync(() =>
         db.Outbox.Where(o => o.Id == entryId).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.State, OutboxState.Pending)
             .SetProperty(o => o.NextAttemptAt, nextAttemptAt)
             .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(o => o.LastError, Truncate(error)), ct);
+            .SetProperty(o => o.LastError, Truncate(error)), ct), ct);
 
-    public Task MarkFailedAsync(long entryId, string error, CancellationToken ct) =>
+    public Task MarkFailedAsync(long entryId, string error, CancellationToken ct) => gate.WriteAsync(() =>
         db.Outbox.Where(o => o.Id == entryId).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.State, OutboxState.Failed)
             .SetProperty(o => o.LeaseUntil, (DateTimeOffset?)null)
-            .SetProperty(o => o.LastError, Truncate(error)), ct);
+            .SetProperty(o => o.LastError, Truncate(error)), ct), ct);
 
     public async Task<IReadOnlyDictionary<OutboxState, int>> CountByStateAsync(CancellationToken ct) =>
         await db.Outbox.GroupBy(o => o.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);

@@ -12,7 +12,7 @@ internal sealed class ProcessedEvent
     public DateTimeOffset ReceivedAt { get; set; }
 }
 
-internal sealed class EfInboundLog(ImproveBotDbContext db, TimeProvider time) : IInboundLog
+internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time) : IInboundLog
 {
     public async Task<bool> TryRecordAsync(string source, string deliveryId, CancellationToken ct)
     {
@@ -22,7 +22,7 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, TimeProvider time) : 
         db.ProcessedEvents.Add(row);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await gate.WriteAsync(() => db.SaveChangesAsync(ct), ct);
             return true;
         }
         catch (DbUpdateException)
@@ -34,5 +34,5 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, TimeProvider time) : 
     }
 
     public Task ForgetAsync(string source, string deliveryId, CancellationToken ct) =>
-        db.ProcessedEvents.Where(e => e.Source == source && e.DeliveryId == deliveryId).ExecuteDeleteAsync(ct);
+        gate.WriteAsync(() => db.ProcessedEvents.Where(e => e.Source == source && e.DeliveryId == deliveryId).ExecuteDeleteAsync(ct), ct);
 }

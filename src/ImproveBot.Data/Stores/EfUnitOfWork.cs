@@ -5,13 +5,14 @@ using Npgsql;
 
 namespace ImproveBot.Data.Stores;
 
-internal sealed class EfUnitOfWork(ImproveBotDbContext db) : IUnitOfWork
+internal sealed class EfUnitOfWork(ImproveBotDbContext db, SqliteWriteGate gate) : IUnitOfWork
 {
     public async Task SaveChangesAsync(CancellationToken ct)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            // Nothing to write (a read-only request) needs no turn at the writer's gate.
+            if (db.ChangeTracker.HasChanges()) await gate.WriteAsync(() => db.SaveChangesAsync(ct), ct);
         }
         catch (DbUpdateException ex) when (IsUniqueViolation(ex.InnerException))
         {
