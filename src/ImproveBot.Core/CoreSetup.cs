@@ -28,6 +28,7 @@ public static class CoreSetup
         services.TryAddSingleton(FollowUps.FollowUpPolicy.Default);
         services.AddScoped<CommandHandler>();
         services.AddScoped<BotFrontDoor>();
+        services.AddSingleton<Ideas.Similarity.TeamIdeaIndex>();
         return services;
     }
 }

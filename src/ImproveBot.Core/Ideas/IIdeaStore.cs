@@ -27,7 +27,7 @@ public interface IIdeaStore
     Task<IReadOnlyDictionary<IdeaSource, int>> CountByAuthorAsync(long authorId, DateTimeOffset since, CancellationToken ct);
 }
 
-/// <summary>A search over ideas. Null fields do not filter. <see cref="AuthorName"/> matches a display name or user id, never an anonymous idea.</summary>
+/// <summary>A search over ideas. Null fields do not filter. <see cref="IncludeAllPrivate"/> is for internal indexes that filter per viewer themselves, never for a listing. <see cref="AuthorName"/> matches a display name or user id, never an anonymous idea.</summary>
 public sealed record IdeaQuery(
     long? TeamId,
     long? ViewerId,
@@ -38,7 +38,8 @@ public sealed record IdeaQuery(
     IdeaSource? Source = null,
     int Limit = 20,
     string? AuthorName = null,
-    DateTimeOffset? CreatedSince = null);
+    DateTimeOffset? CreatedSince = null,
+    bool IncludeAllPrivate = false);
 
 /// <summary>An idea as read for display: text, author name (null when anonymous), vote count.</summary>
 public sealed record IdeaView(

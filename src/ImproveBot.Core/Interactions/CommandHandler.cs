@@ -25,6 +25,7 @@ internal sealed partial class CommandHandler(
     ReflectionService reflections,
     DigestService digests,
     ExperimentHistory experiment,
+    TeamIdeaIndex ideaIndex,
     TimeProvider time,
     ILogger<CommandHandler> logger)
 {
@@ -87,13 +88,13 @@ internal sealed partial class CommandHandler(
         var saved = $"Saved idea #{idea.Id}{visibility}.";
 
         // Stored first, so nothing is lost; then, if it reads like an idea the member can already see, offer a +1 instead.
-        var known = await ideas.SearchAsync(new IdeaQuery(team.Id, member.Id, Limit: SimilarityCandidates), ct);
-        var similar = SimilarIdeaFinder.FindMostSimilar(idea.Text,
-            known.Where(k => k.Id != idea.Id).Select(k => new IdeaCandidate(k.Id, k.Text)));
-        var match = similar is null ? null : known.First(k => k.Id == similar.Id);
-        if (match is not null)
+        // The team's ideas are loaded for everyone (the index filters per viewer), private ones included.
+        var similar = await ideaIndex.FindAsync(team.Id, member.Id, idea.Id, idea.Text,
+            token => ideas.SearchAsync(new IdeaQuery(team.Id, ViewerId: null, Limit: TeamIdeaIndex.Capacity, IncludeAllPrivate: true), token), ct);
+        ideaIndex.Added(idea, member.DisplayName);
+        if (similar is { Idea: var match })
         {
-            var quoted = $"#{match.Id} \"{MarkdownText.Escape(Shorten(match.Text))}\"";
+            var quoted = $"#{match.Id} \"{MarkdownText.Escape(Shorten(match.Candidate.Text))}\"";
             if (match.AuthorId == member.Id)
             {
                 return new Reply($"{saved} You already have a very similar idea: {quoted}.",
@@ -107,9 +108,6 @@ internal sealed partial class CommandHandler(
         var tags = idea.Tags.Count == 0 ? " Tip: add a #tag such as #reading or #focus to group it in the digest." : "";
         return Reply.Of(saved + tags);
     }
-
-    // The newest ideas a new one is compared with; enough for any team's recent memory, cheap to score (~1 ms per 2,000).
-    private const int SimilarityCandidates = 2000;
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
@@ -194,11 +192,13 @@ internal sealed partial class CommandHandler(
         {
             ideas.Remove(fresh);
             await unitOfWork.SaveChangesAsync(ct);
+            ideaIndex.Removed(team.Id, newIdeaId);
             return Reply.Of($"Removed #{newIdeaId}: you already have it as #{existingIdeaId}.");
         }
         existing.AddVote(member.Id, time.GetUtcNow());
         ideas.Remove(fresh);
         await unitOfWork.SaveChangesAsync(ct);
+        ideaIndex.Removed(team.Id, newIdeaId);
         return Reply.Of($"+1 for #{existingIdeaId} ({Plural(existing.Votes.Count, "vote")}) instead; #{newIdeaId} is withdrawn.");
     }
 
@@ -252,6 +252,7 @@ internal sealed partial class CommandHandler(
         }
         await directory.EraseMemberAsync(member, ct);
         await unitOfWork.SaveChangesAsync(ct);
+        ideaIndex.Invalidate(member.TeamId);
         LogMemberErased(logger, member.Id);
         return Reply.Of("Done: everything ImproveBot stored about you is deleted. If you use a command again, you start fresh.");
     }

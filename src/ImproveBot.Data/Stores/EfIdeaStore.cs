@@ -31,7 +31,8 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
         if (query.AuthorId is { } authorId) ideas = ideas.Where(i => i.AuthorId == authorId);
         // Private ideas exist only for their author.
         var viewer = query.ViewerId;
-        ideas = ideas.Where(i => i.Visibility != IdeaVisibility.Private || (viewer != null && i.AuthorId == viewer));
+        if (!query.IncludeAllPrivate)
+            ideas = ideas.Where(i => i.Visibility != IdeaVisibility.Private || (viewer != null && i.AuthorId == viewer));
         if (query.AuthorName is { Length: > 0 } name)
         {
             ideas = ideas.Where(i => i.Visibility != IdeaVisibility.Anonymous

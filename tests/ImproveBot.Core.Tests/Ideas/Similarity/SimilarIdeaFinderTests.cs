@@ -243,7 +243,7 @@ public sealed class SimilarIdeaFinderTests(ITestOutputHelper output)
         ];
 
         Assert.Null(SimilarIdeaFinder.FindMostSimilar("Block mornings for writing", candidates));
-        Assert.Null(SimilarIdeaFinder.FindMostSimilar("Block mornings for writing", []));
+        Assert.Null(SimilarIdeaFinder.FindMostSimilar("Block mornings for writing", Array.Empty<IdeaCandidate>()));
     }
 
     [Theory]
@@ -266,7 +266,7 @@ public sealed class SimilarIdeaFinderTests(ITestOutputHelper output)
     [Fact]
     public void FindMostSimilar_RejectsNullCandidates()
     {
-        Assert.Throws<ArgumentNullException>(() => SimilarIdeaFinder.FindMostSimilar("read papers", null!));
+        Assert.Throws<ArgumentNullException>(() => SimilarIdeaFinder.FindMostSimilar("read papers", (IEnumerable<IdeaCandidate>)null!));
     }
 
     [Fact]

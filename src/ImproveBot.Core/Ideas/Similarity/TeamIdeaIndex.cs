@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+
+namespace ImproveBot.Core.Ideas.Similarity;
+
+/// <summary>
+/// Each team's recent ideas with their words normalised, kept in memory so that checking a new idea for a near
+/// duplicate scores prepared candidates instead of reading and normalising thousands of rows per command.
+/// </summary>
+/// <remarks>
+/// Ideas this process logs or withdraws update the index at once; a team's entry is reloaded from the store after
+/// <see cref="Lifetime"/>, which brings in what other instances logged. A suggestion that is a minute stale is
+/// harmless: it is only an offer, and the +1 it leads to is checked against the store.
+/// </remarks>
+internal sealed class TeamIdeaIndex(TimeProvider time)
+{
+    /// <summary>How many of a team's newest ideas a new idea is compared with.</summary>
+    public const int Capacity = 2000;
+
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<long, TeamEntry> _teams = new();
+
+    /// <summary>An idea as the index keeps it.</summary>
+    public sealed record Entry(long Id, long AuthorId, IdeaVisibility Visibility, string? PublicAuthor, PreparedCandidate Candidate);
+
+    /// <summary>
+    /// The most similar idea <paramref name="viewerId"/> may see (team-visible ideas and their own), other than
+    /// <paramref name="excludeId"/>; <paramref name="load"/> reads the team's newest ideas when the entry is missing or old.
+    /// </summary>
+    public async Task<(Entry Idea, double Score)?> FindAsync(long teamId, long viewerId, long excludeId, string text,
+        Func<CancellationToken, Task<IReadOnlyList<IdeaView>>> load, CancellationToken ct)
+    {
+        var entry = await EntryAsync(teamId, load, ct);
+        Entry[] visible;
+        lock (entry.Gate)
+        {
+            // Newest first, so that on equal scores the most recent idea is offered.
+            visible = entry.Ideas.Where(i => i.Id != excludeId && (i.Visibility != IdeaVisibility.Private || i.AuthorId == viewerId))
+                .Reverse().ToArray();
+        }
+        var best = SimilarIdeaFinder.FindMostSimilar(text, visible.Select(v => v.Candidate));
+        return best is null ? null : (visible.First(v => v.Id == best.Id), best.Score);
+    }
+
+    /// <summary>Adds an idea this process just stored.</summary>
+    public void Added(Idea idea, string authorName)
+    {
+        if (!_teams.TryGetValue(idea.TeamId, out var entry)) return; // loaded, with it, on the next look-up
+        var publicAuthor = idea.Visibility == IdeaVisibility.Team ? authorName : null;
+        lock (entry.Gate)
+        {
+            entry.Ideas.Add(new Entry(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, PreparedCandidate.Of(idea.Id, idea.Text)));
+            if (entry.Ideas.Count > Capacity) entry.Ideas.RemoveRange(0, entry.Ideas.Count - Capacity);
+        }
+    }
+
+    /// <summary>Drops an idea this process withdrew.</summary>
+    public void Removed(long teamId, long ideaId)
+    {
+        if (!_teams.TryGetValue(teamId, out var entry)) return;
+        lock (entry.Gate) entry.Ideas.RemoveAll(i => i.Id == ideaId);
+    }
+
+    /// <summary>Forgets a team's entry (e.g. after someone's data was erased), so the next look-up reads the store.</summary>
+    public void Invalidate(long teamId) => _teams.TryRemove(teamId, out _);
+
+    private async Task<TeamEntry> EntryAsync(long teamId, Func<CancellationToken, Task<IReadOnlyList<IdeaView>>> load, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_teams.TryGetValue(teamId, out var cached) && now - cached.LoadedAt < Lifetime) return cached;
+        var rows = await load(ct);
+        // Oldest first inside the entry, so trimming drops the oldest.
+        var ideas = rows.OrderBy(r => r.Id)
+            .Select(r => new Entry(r.Id, r.AuthorId, r.Visibility, r.PublicAuthor, PreparedCandidate.Of(r.Id, r.Text)))
+            .ToList();
+        var fresh = new TeamEntry(ideas, now);
+        _teams[teamId] = fresh;
+        return fresh;
+    }
+
+    private sealed class TeamEntry(List<Entry> ideas, DateTimeOffset loadedAt)
+    {
+        public object Gate { get; } = new();
+        public List<Entry> Ideas { get; } = ideas;
+        public DateTimeOffset LoadedAt { get; } = loadedAt;
+    }
+}
