@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ImproveBot.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresImproveBotDbContext))]
-    [Migration("20261127080905_ProcessedEvents")]
-    partial class ProcessedEvents
+    [Migration("20261127090209_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -198,6 +198,9 @@ namespace ImproveBot.Data.Migrations.Postgres
 
                     b.Property<long>("MemberId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("NudgedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("RemindedAt")
                         .HasColumnType("timestamp with time zone");

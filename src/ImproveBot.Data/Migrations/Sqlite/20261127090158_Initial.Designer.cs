@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ImproveBot.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteImproveBotDbContext))]
-    [Migration("20261127072044_Initial")]
+    [Migration("20261127090158_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -30,6 +30,18 @@ namespace ImproveBot.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FollowUpCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FollowUpDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OutcomeAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ReflectionId")
@@ -59,6 +71,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("Value")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Visibility")
                         .HasColumnType("INTEGER");
 
@@ -67,6 +82,8 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("ReflectionId");
+
+                    b.HasIndex("FollowUpDueAt", "Status");
 
                     b.HasIndex("TeamId", "CreatedAt");
 
@@ -168,6 +185,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NudgedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("RemindedAt")
@@ -275,6 +295,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.Property<string>("DigestChannel")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("FollowUpDelay")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -394,6 +417,35 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("ImproveBot.Data.Stores.ProcessedEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeliveryId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Source", "DeliveryId")
+                        .IsUnique();
+
+                    b.ToTable("processed_events", (string)null);
                 });
 
             modelBuilder.Entity("ImproveBot.Core.Ideas.Idea", b =>

@@ -42,6 +42,21 @@ namespace ImproveBot.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DeliveryId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_processed_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "teams",
                 columns: table => new
                 {
@@ -57,7 +72,8 @@ namespace ImproveBot.Data.Migrations.Postgres
                     Questions = table.Column<List<string>>(type: "text[]", nullable: false),
                     ReminderDelay = table.Column<long>(type: "bigint", nullable: false),
                     ReflectionWindow = table.Column<long>(type: "bigint", nullable: false),
-                    DefaultVisibility = table.Column<int>(type: "integer", nullable: false)
+                    DefaultVisibility = table.Column<int>(type: "integer", nullable: false),
+                    FollowUpDelay = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -131,7 +147,8 @@ namespace ImproveBot.Data.Migrations.Postgres
                     RemindedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    SkippedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    SkippedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    NudgedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -195,7 +212,12 @@ namespace ImproveBot.Data.Migrations.Postgres
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     StatusChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ReflectionId = table.Column<long>(type: "bigint", nullable: true)
+                    ReflectionId = table.Column<long>(type: "bigint", nullable: true),
+                    Outcome = table.Column<int>(type: "integer", nullable: true),
+                    Value = table.Column<int>(type: "integer", nullable: true),
+                    OutcomeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FollowUpDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FollowUpCount = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -256,6 +278,11 @@ namespace ImproveBot.Data.Migrations.Postgres
                 column: "AuthorId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ideas_FollowUpDueAt_Status",
+                table: "ideas",
+                columns: new[] { "FollowUpDueAt", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ideas_ReflectionId",
                 table: "ideas",
                 column: "ReflectionId");
@@ -296,6 +323,17 @@ namespace ImproveBot.Data.Migrations.Postgres
                 name: "IX_outbox_State_NextAttemptAt",
                 table: "outbox",
                 columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_processed_events_ReceivedAt",
+                table: "processed_events",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_processed_events_Source_DeliveryId",
+                table: "processed_events",
+                columns: new[] { "Source", "DeliveryId" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_prompt_deliveries_MemberId",
@@ -350,6 +388,9 @@ namespace ImproveBot.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "outbox");
+
+            migrationBuilder.DropTable(
+                name: "processed_events");
 
             migrationBuilder.DropTable(
                 name: "prompt_deliveries");

@@ -40,6 +40,21 @@ namespace ImproveBot.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DeliveryId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_processed_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "teams",
                 columns: table => new
                 {
@@ -55,7 +70,8 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     Questions = table.Column<string>(type: "TEXT", nullable: false),
                     ReminderDelay = table.Column<long>(type: "INTEGER", nullable: false),
                     ReflectionWindow = table.Column<long>(type: "INTEGER", nullable: false),
-                    DefaultVisibility = table.Column<int>(type: "INTEGER", nullable: false)
+                    DefaultVisibility = table.Column<int>(type: "INTEGER", nullable: false),
+                    FollowUpDelay = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -129,7 +145,8 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     RemindedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    SkippedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    SkippedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    NudgedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -193,7 +210,12 @@ namespace ImproveBot.Data.Migrations.Sqlite
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     StatusChangedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ReflectionId = table.Column<long>(type: "INTEGER", nullable: true)
+                    ReflectionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: true),
+                    Value = table.Column<int>(type: "INTEGER", nullable: true),
+                    OutcomeAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FollowUpDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FollowUpCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -254,6 +276,11 @@ namespace ImproveBot.Data.Migrations.Sqlite
                 column: "AuthorId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ideas_FollowUpDueAt_Status",
+                table: "ideas",
+                columns: new[] { "FollowUpDueAt", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ideas_ReflectionId",
                 table: "ideas",
                 column: "ReflectionId");
@@ -294,6 +321,17 @@ namespace ImproveBot.Data.Migrations.Sqlite
                 name: "IX_outbox_State_NextAttemptAt",
                 table: "outbox",
                 columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_processed_events_ReceivedAt",
+                table: "processed_events",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_processed_events_Source_DeliveryId",
+                table: "processed_events",
+                columns: new[] { "Source", "DeliveryId" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_prompt_deliveries_MemberId",
@@ -348,6 +386,9 @@ namespace ImproveBot.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "outbox");
+
+            migrationBuilder.DropTable(
+                name: "processed_events");
 
             migrationBuilder.DropTable(
                 name: "prompt_deliveries");
