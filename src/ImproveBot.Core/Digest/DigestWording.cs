@@ -1,4 +1,3 @@
-using System.Globalization;
 using ImproveBot.Core.Ideas;
 
 namespace ImproveBot.Core.Digest;
@@ -21,11 +20,22 @@ internal static class DigestWording
         _ => status.ToString(),
     };
 
-    public static string VoteCount(int votes) => votes == 1 ? "1 vote" : $"{Number(votes)} votes";
+    /// <summary>What a follow-up answer reported, as the digest's outcomes section says it.</summary>
+    public static string OutcomeName(IdeaOutcome? outcome) => outcome switch
+    {
+        IdeaOutcome.Helped => "Helped",
+        IdeaOutcome.DidNotHelp => "Tried, didn't help",
+        _ => "Dropped untried",
+    };
 
-    public static string IdeaCount(int ideas) => ideas == 1 ? "1 idea" : $"{Number(ideas)} ideas";
+    /// <summary>" (value 4/5)" after an idea with a rating, nothing without one.</summary>
+    public static string ValueSuffix(int? value) => value is { } v ? $" (value {Number(v)}/5)" : "";
 
-    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string VoteCount(int votes) => Wording.Count(votes, "vote");
+
+    public static string IdeaCount(int ideas) => Wording.Count(ideas, "idea");
+
+    public static string Number(long value) => Wording.Number(value);
 
     /// <summary>A line break would end the list item or heading the text sits in, so each run of them becomes one space.</summary>
     public static string CollapseLineBreaks(string text)

@@ -112,7 +112,6 @@ internal static class MarkdownDigestRenderer
         md.Append('\n');
     }
 
-    /// <summary>"#42 text — Ada", or "— anonymous": the name is never looked up for anonymous ideas, only the model's null.</summary>
     /// <summary>What authors said when asked whether they tried their ideas: the loop closed, in the team's view.</summary>
     private static void AppendOutcomes(StringBuilder md, IReadOnlyList<DigestIdea>? outcomes)
     {
@@ -120,14 +119,7 @@ internal static class MarkdownDigestRenderer
         md.Append("\n## Outcomes\n\n");
         foreach (var idea in outcomes)
         {
-            var verdict = idea.Outcome switch
-            {
-                IdeaOutcome.Helped => "Helped",
-                IdeaOutcome.DidNotHelp => "Tried, didn't help",
-                _ => "Dropped untried",
-            };
-            var value = idea.Value is { } v ? $" (value {Number(v)}/5)" : "";
-            md.Append("- ").Append(verdict).Append(": ").Append(IdeaLine(idea)).Append(value).Append('\n');
+            md.Append("- ").Append(OutcomeName(idea.Outcome)).Append(": ").Append(IdeaLine(idea)).Append(ValueSuffix(idea.Value)).Append('\n');
         }
     }
 
@@ -138,6 +130,7 @@ internal static class MarkdownDigestRenderer
         md.Append('\n').Append(Experiment.ExperimentText.ForTeamMarkdown(experiment).TrimEnd('\n')).Append('\n');
     }
 
+    /// <summary>"#42 text — Ada", or "— anonymous": the name is never looked up for anonymous ideas, only the model's null.</summary>
     private static string IdeaLine(DigestIdea idea) =>
         $"#{Number(idea.Id)} {MarkdownText.Escape(idea.Text)} — {(idea.Author is null ? "anonymous" : MarkdownText.Escape(idea.Author))}";
 

@@ -179,7 +179,7 @@ internal static class ExperimentText
 
     private static string Parenthesised(string text) => text.Length == 0 ? "" : $" ({text})";
 
-    private static string Count(int n, string noun) => $"{Number(n)} {noun}{(n == 1 ? "" : "s")}";
+    private static string Count(int n, string noun) => Wording.Count(n, noun);
 
     private static string Number(int n) => n.ToString(Invariant);
 

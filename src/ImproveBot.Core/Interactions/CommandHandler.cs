@@ -64,7 +64,7 @@ internal sealed partial class CommandHandler(
             }, $"Prompts now go out on {c.Day} at {c.Time.ToString("HH:mm", CultureInfo.InvariantCulture)}, in each member's own time zone{(c.ZoneId is null ? "" : $"; the team's zone is {c.ZoneId}")}.", ct),
             ConfigureChannelCommand c => await ConfigureAsync(team, t => t.DigestChannel = c.ChannelId, $"Digests will be posted to channel {c.ChannelId}.", ct),
             ConfigureQuestionsCommand c => await ConfigureAsync(team, t => t.Questions = c.Questions.ToList(),
-                $"Saved {c.Questions.Count} reflection question{(c.Questions.Count == 1 ? "" : "s")}.", ct),
+                $"Saved {Wording.Count(c.Questions.Count, "reflection question")}.", ct),
             ConfigureReminderCommand c => await ConfigureAsync(team, t => t.ReminderDelay = c.Delay,
                 c.Delay == Duration.Zero ? "Reminders are off." : $"Members who have not answered get one reminder {Describe(c.Delay)} after the prompt.", ct),
             PostDigestNowCommand => await PostDigestNowAsync(team, ct),
@@ -127,7 +127,7 @@ internal sealed partial class CommandHandler(
         {
             var author = idea.AuthorId == member.Id ? "you" : idea.PublicAuthor ?? "anonymous";
             var tags = idea.Tags.Count == 0 ? "" : " · " + string.Join(" ", idea.Tags.Select(t => "#" + MarkdownText.Escape(t)));
-            var votes = idea.Votes == 0 ? "" : $" · {idea.Votes} vote{(idea.Votes == 1 ? "" : "s")}";
+            var votes = idea.Votes == 0 ? "" : $" · {Wording.Count(idea.Votes, "vote")}";
             var privacy = idea.Visibility == IdeaVisibility.Private ? " · private" : "";
             text.Append(CultureInfo.InvariantCulture,
                 $"#{idea.Id} {MarkdownText.Escape(idea.Text)} — {MarkdownText.Escape(author)}{tags} · {idea.Status.ToString().ToLowerInvariant()}{votes}{privacy}\n");
@@ -173,7 +173,7 @@ internal sealed partial class CommandHandler(
         {
             return Reply.Of($"You already voted for #{idea.Id}.");
         }
-        return Reply.Of($"+1 for #{idea.Id} ({idea.Votes.Count} vote{(idea.Votes.Count == 1 ? "" : "s")}).");
+        return Reply.Of($"+1 for #{idea.Id} ({Wording.Count(idea.Votes.Count, "vote")}).");
     }
 
     /// <summary>
@@ -199,10 +199,8 @@ internal sealed partial class CommandHandler(
         ideas.Remove(fresh);
         await unitOfWork.SaveChangesAsync(ct);
         ideaIndex.Removed(team.Id, newIdeaId);
-        return Reply.Of($"+1 for #{existingIdeaId} ({Plural(existing.Votes.Count, "vote")}) instead; #{newIdeaId} is withdrawn.");
+        return Reply.Of($"+1 for #{existingIdeaId} ({Wording.Count(existing.Votes.Count, "vote")}) instead; #{newIdeaId} is withdrawn.");
     }
-
-    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private async Task<Reply> PauseAsync(Member member, DateTimeOffset until, CancellationToken ct)
     {

@@ -86,10 +86,10 @@ public sealed partial class ReflectionService(
         await unitOfWork.SaveChangesAsync(ct);
         LogReflectionStored(logger, member.Id, round.Id, added.Count);
 
-        var minutes = reflection.Duration is { } d ? $" ({Plural(Math.Max(1, (int)Math.Round(d.TotalMinutes)), "minute")})" : "";
+        var minutes = reflection.Duration is { } d ? $" ({Wording.Count(Math.Max(1, (int)Math.Round(d.TotalMinutes)), "minute")})" : "";
         var ideaList = added.Count == 0 ? "" : " Ideas: " + string.Join(", ", added.Select(i => "#" + i.Id.ToString(CultureInfo.InvariantCulture))) + ".";
         return new InteractionResult(
-            Reply.Of($"Thank you! Your reflection is saved{minutes}, with {Plural(added.Count, "new idea")}.{ideaList}"),
+            Reply.Of($"Thank you! Your reflection is saved{minutes}, with {Wording.Count(added.Count, "new idea")}.{ideaList}"),
             InteractionResult.NoErrors, added.Select(i => i.Id).ToList());
     }
 
@@ -148,8 +148,6 @@ public sealed partial class ReflectionService(
             errors["answers"] = "The reflection is empty: answer at least one question or write one idea.";
         return errors;
     }
-
-    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

@@ -127,14 +127,7 @@ internal static class SlackDigestRenderer
         var lines = new List<string> { "*Outcomes*" };
         foreach (var idea in outcomes)
         {
-            var verdict = idea.Outcome switch
-            {
-                IdeaOutcome.Helped => "Helped",
-                IdeaOutcome.DidNotHelp => "Tried, didn't help",
-                _ => "Dropped untried",
-            };
-            var value = idea.Value is { } v ? $" (value {SlackText.Number(v)}/5)" : "";
-            lines.Add($"• {verdict}: {IdeaLine(idea)}{value}");
+            lines.Add($"• {OutcomeName(idea.Outcome)}: {IdeaLine(idea)}{ValueSuffix(idea.Value)}");
         }
         AddSection(body, lines);
     }
