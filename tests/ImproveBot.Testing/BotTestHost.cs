@@ -68,18 +68,9 @@ public sealed class BotTestHost : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> with services from a fresh scope, as one request would.</summary>
-    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
+    public Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action) => Services.InScopeAsync(action);
 
-    public Task InScopeAsync(Func<IServiceProvider, Task> action) =>
-        InScopeAsync<bool>(async sp =>
-        {
-            await action(sp);
-            return true;
-        });
+    public Task InScopeAsync(Func<IServiceProvider, Task> action) => Services.InScopeAsync(action);
 
     private async Task StartAppAsync()
     {

@@ -2,6 +2,7 @@ using ImproveBot.Core;
 using ImproveBot.Core.Ideas;
 using ImproveBot.Core.Teams;
 using ImproveBot.Data;
+using ImproveBot.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,21 +55,12 @@ public sealed class SqliteStore : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> in a fresh scope (a fresh DbContext), as one request would.</summary>
-    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
+    public Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action) => _services.InScopeAsync(action);
 
     /// <summary>A scope the test holds open, to stage work in two scopes at once (a race).</summary>
     public AsyncServiceScope CreateScope() => _services.CreateAsyncScope();
 
-    public Task InScopeAsync(Func<IServiceProvider, Task> action) =>
-        InScopeAsync<bool>(async sp =>
-        {
-            await action(sp);
-            return true;
-        });
+    public Task InScopeAsync(Func<IServiceProvider, Task> action) => _services.InScopeAsync(action);
 
     public async ValueTask DisposeAsync()
     {
