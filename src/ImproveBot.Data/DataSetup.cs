@@ -27,12 +27,12 @@ public static class DataSetup
 
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<PostgresImproveBotDbContext>(o => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure(5)));
+            services.AddDbContextPool<PostgresImproveBotDbContext>(o => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure(5)));
             services.AddScoped<ImproveBotDbContext>(sp => sp.GetRequiredService<PostgresImproveBotDbContext>());
         }
         else
         {
-            services.AddDbContext<SqliteImproveBotDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContextPool<SqliteImproveBotDbContext>(o => o.UseSqlite(connectionString));
             services.AddScoped<ImproveBotDbContext>(sp => sp.GetRequiredService<SqliteImproveBotDbContext>());
         }
 
@@ -43,6 +43,7 @@ public static class DataSetup
         services.AddScoped<IUnitOfWork, EfUnitOfWork>();
         services.AddScoped<IInboundLog, EfInboundLog>();
         services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<IdeaGroupCommit>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }

@@ -5,6 +5,12 @@ public interface IIdeaStore
 {
     void Add(Idea idea);
 
+    /// <summary>
+    /// Stores a new idea and commits it now, on its own: nothing else staged in the unit of work is written. Ideas
+    /// that other requests commit at the same moment may share its transaction. On return the idea is durable and has its id.
+    /// </summary>
+    Task AddAndCommitAsync(Idea idea, CancellationToken ct);
+
     /// <summary>Stages the deletion of an idea (and its votes).</summary>
     void Remove(Idea idea);
 

@@ -77,8 +77,8 @@ internal sealed partial class CommandHandler(
         var idea = new Idea(team.Id, member.Id, command.Text, command.Tags, IdeaSource.InFlow,
             command.Visibility ?? team.DefaultVisibility, time.GetUtcNow());
         idea.PlanFollowUp(team.FollowUpDelay.ToTimeSpan());
-        ideas.Add(idea);
-        await unitOfWork.SaveChangesAsync(ct);
+        // Committed with whatever other ideas arrive at the same moment: one durable write for a burst of /idea.
+        await ideas.AddAndCommitAsync(idea, ct);
         var visibility = idea.Visibility switch
         {
             IdeaVisibility.Private => " (private: only you can see it)",

@@ -3,12 +3,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ImproveBot.Data.Stores;
 
-internal sealed class EfIdeaStore(ImproveBotDbContext db) : IIdeaStore
+internal sealed class EfIdeaStore(ImproveBotDbContext db, IdeaGroupCommit groupCommit) : IIdeaStore
 {
     // Interactive lists ask for a few dozen; statistics read a team's weeks of ideas in one go.
     private const int MaxSearchResults = 50_000;
 
     public void Add(Idea idea) => db.Ideas.Add(idea);
+
+    public Task AddAndCommitAsync(Idea idea, CancellationToken ct) => groupCommit.CommitAsync(idea, ct);
 
     public void Remove(Idea idea) => db.Ideas.Remove(idea);
 

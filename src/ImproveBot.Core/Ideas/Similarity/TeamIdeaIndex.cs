@@ -31,15 +31,25 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         Func<CancellationToken, Task<IReadOnlyList<IdeaView>>> load, CancellationToken ct)
     {
         var entry = await EntryAsync(teamId, load, ct);
-        Entry[] visible;
+        var idea = PreparedCandidate.Of(0, text);
+        if (idea.Words.Length == 0) return null;
+        var possible = new List<Entry>();
         lock (entry.Gate)
         {
-            // Newest first, so that on equal scores the most recent idea is offered.
-            visible = entry.Ideas.Where(i => i.Id != excludeId && (i.Visibility != IdeaVisibility.Private || i.AuthorId == viewerId))
-                .Reverse().ToArray();
+            // Newest first, so that on equal scores the most recent idea is offered. Only the few ideas that share
+            // enough first letters to possibly match are copied out and scored, outside the lock.
+            for (var i = entry.Ideas.Count - 1; i >= 0; i--)
+            {
+                var candidate = entry.Ideas[i];
+                if (candidate.Id != excludeId && (candidate.Visibility != IdeaVisibility.Private || candidate.AuthorId == viewerId)
+                    && SimilarIdeaFinder.MayReachThreshold(idea, candidate.Candidate))
+                {
+                    possible.Add(candidate);
+                }
+            }
         }
-        var best = SimilarIdeaFinder.FindMostSimilar(text, visible.Select(v => v.Candidate));
-        return best is null ? null : (visible.First(v => v.Id == best.Id), best.Score);
+        var best = SimilarIdeaFinder.FindMostSimilar(idea, possible.Select(v => v.Candidate));
+        return best is null ? null : (possible.First(v => v.Id == best.Id), best.Score);
     }
 
     /// <summary>Adds an idea this process just stored.</summary>

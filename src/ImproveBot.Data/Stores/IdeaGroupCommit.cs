@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using ImproveBot.Core.Ideas;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImproveBot.Data.Stores;
+
+/// <summary>
+/// Commits ideas that many requests log at the same moment in one transaction (group commit), so that a burst of
+/// <c>/idea</c> commands pays for one durable commit (one WAL sync on SQLite) per batch instead of one per idea.
+/// Every caller still returns only after its own idea is committed: nothing is acknowledged before it is durable.
+/// </summary>
+/// <remarks>
+/// There is no background thread: callers queue their idea, then take turns at a lock. Whoever holds it writes
+/// everything queued so far, its own idea and those of the callers still waiting, who find theirs done when their
+/// turn comes. While one batch commits, the next one gathers.
+/// </remarks>
+internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
+{
+    /// <summary>At most this many ideas per transaction, so that one batch never holds the writer for long.</summary>
+    internal const int MaxBatch = 256;
+
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private int _transactions;
+
+    /// <summary>Ideas waiting for a turn (for tests).</summary>
+    internal int Queued => _queue.Count;
+
+    /// <summary>Transactions written so far, batches and single retries alike (for tests).</summary>
+    internal int Transactions => Volatile.Read(ref _transactions);
+
+    /// <summary>Stores <paramref name="idea"/> durably and sets its id; throws what the database threw for it.</summary>
+    public async Task CommitAsync(Idea idea, CancellationToken ct)
+    {
+        var pending = new Pending(idea);
+        _queue.Enqueue(pending);
+        while (!pending.Done.Task.IsCompleted)
+        {
+            await _turn.WaitAsync(ct);
+            try
+            {
+                if (!pending.Done.Task.IsCompleted) await WriteQueuedAsync();
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+        await pending.Done.Task;
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        var batch = new List<Pending>();
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var next)) batch.Add(next);
+        if (batch.Count == 0) return;
+        try
+        {
+            await SaveAsync(batch);
+            foreach (var pending in batch) pending.Done.TrySetResult();
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One bad idea must not fail the others: write them one by one, so each caller gets its own outcome.
+            LogBatchFailed(logger, batch.Count, ex.GetType().Name);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    await SaveAsync([pending]);
+                    pending.Done.TrySetResult();
+                }
+                catch (Exception single)
+                {
+                    pending.Done.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            batch[0].Done.TrySetException(ex);
+        }
+    }
+
+    private async Task SaveAsync(IReadOnlyList<Pending> batch)
+    {
+        // A context of its own: the callers' contexts may hold other, unrelated changes that are not theirs to commit now.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ImproveBotDbContext>();
+        foreach (var pending in batch) db.Ideas.Add(pending.Idea);
+        Interlocked.Increment(ref _transactions);
+        try
+        {
+            // Not cancellable: once a batch starts, it finishes for everyone in it.
+            await gate.WriteAsync(() => db.SaveChangesAsync(CancellationToken.None), CancellationToken.None);
+        }
+        catch
+        {
+            // Leave the ideas as they were (no half-assigned ids) for a retry one by one.
+            foreach (var pending in batch) db.Entry(pending.Idea).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+            throw;
+        }
+    }
+
+    private sealed class Pending(Idea idea)
+    {
+        public Idea Idea { get; } = idea;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committing {Count} ideas together failed ({Error}); writing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string error);
+}

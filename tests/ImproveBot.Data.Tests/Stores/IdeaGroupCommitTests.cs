@@ -1,0 +1,92 @@
+using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Members;
+using ImproveBot.Data.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImproveBot.Data.Tests.Stores;
+
+/// <summary>Ideas logged at the same moment share one commit, and each caller still returns only once its idea is stored.</summary>
+public sealed class IdeaGroupCommitTests : IAsyncLifetime
+{
+    private SqliteStore _store = null!;
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    public async Task InitializeAsync() => _store = await SqliteStore.CreateAsync();
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    private Task<Member> MemberAsync(string user) =>
+        _store.InScopeAsync(async sp => (await sp.GetRequiredService<MemberService>()
+            .EnsureAsync(new MemberIdentity(new MemberRef("local", "T1", user), user), Ct)).Member);
+
+    private Task<(SqliteWriteGate Gate, IdeaGroupCommit Commit)> WriterAsync() =>
+        _store.InScopeAsync(sp => Task.FromResult((sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<IdeaGroupCommit>())));
+
+    private Idea NewIdea(Member author, string text) =>
+        new(author.TeamId, author.Id, text, [], IdeaSource.InFlow, IdeaVisibility.Team, _store.Clock.GetUtcNow());
+
+    private Task CommitInOwnScopeAsync(Idea idea) =>
+        _store.InScopeAsync(sp => sp.GetRequiredService<IIdeaStore>().AddAndCommitAsync(idea, Ct));
+
+    private Task<List<(long Id, string Text)>> StoredAsync() =>
+        _store.InScopeAsync(async sp => (await sp.GetRequiredService<ImproveBotDbContext>().Ideas.AsNoTracking()
+            .Select(i => new { i.Id, i.Text }).ToListAsync(Ct)).Select(i => (i.Id, i.Text)).ToList());
+
+    [Fact]
+    public async Task IdeasQueuedWhileTheWriterIsBusy_AreCommittedTogether_AndEachCallerGetsItsOwnId()
+    {
+        var ada = await MemberAsync("ada");
+        var (gate, commit) = await WriterAsync();
+        var before = commit.Transactions;
+
+        // Hold the writer, as a long commit would, while 40 requests log ideas.
+        var release = new TaskCompletionSource();
+        var holder = gate.WriteAsync(() => release.Task, Ct);
+        var ideas = Enumerable.Range(1, 40).Select(n => NewIdea(ada, $"idea number {n}")).ToList();
+        var commits = ideas.Select(i => Task.Run(() => CommitInOwnScopeAsync(i))).ToList();
+
+        // All but the first (which holds the turn and waits at the gate) queue up behind it; bounded wait.
+        for (var i = 0; i < 500 && commit.Queued < 39; i++) await Task.Delay(10);
+        Assert.Equal(39, commit.Queued);
+        Assert.All(commits, c => Assert.False(c.IsCompleted)); // nobody is told "saved" before the commit
+        release.SetResult();
+        await holder;
+        await Task.WhenAll(commits).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, commit.Transactions - before);
+        Assert.Equal(40, ideas.Select(i => i.Id).Distinct().Count());
+        Assert.DoesNotContain(0L, ideas.Select(i => i.Id));
+        var stored = await StoredAsync();
+        Assert.Equal(ideas.Select(i => (i.Id, i.Text)).OrderBy(i => i.Id), stored.OrderBy(i => i.Id));
+    }
+
+    [Fact]
+    public async Task AnIdeaTheDatabaseRefuses_FailsAlone_AndTheRestOfItsBatchIsStored()
+    {
+        var ada = await MemberAsync("ada");
+        var (gate, commit) = await WriterAsync();
+
+        var release = new TaskCompletionSource();
+        var holder = gate.WriteAsync(() => release.Task, Ct);
+        var good = Enumerable.Range(1, 10).Select(n => NewIdea(ada, $"good idea {n}")).ToList();
+        // An author who does not exist: the foreign key refuses it.
+        var orphan = new Idea(ada.TeamId, ada.Id + 999, "orphan idea", [], IdeaSource.InFlow, IdeaVisibility.Team, _store.Clock.GetUtcNow());
+        var first = Task.Run(() => CommitInOwnScopeAsync(good[0]));
+        for (var i = 0; i < 500 && commit.Queued > 0; i++) await Task.Delay(10); // the first one holds the turn
+        var rest = good.Skip(1).Take(5).Append(orphan).Concat(good.Skip(6)).Select(i => Task.Run(() => CommitInOwnScopeAsync(i))).ToList();
+        for (var i = 0; i < 500 && commit.Queued < 10; i++) await Task.Delay(10);
+        Assert.Equal(10, commit.Queued);
+        release.SetResult();
+        await holder;
+
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        var orphanTask = rest[5];
+        await Assert.ThrowsAsync<DbUpdateException>(() => orphanTask.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Task.WhenAll(rest.Where(t => t != orphanTask)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stored = await StoredAsync();
+        Assert.Equal(good.Select(i => i.Text).Order(), stored.Select(s => s.Text).Order());
+        Assert.Equal(good.Select(i => i.Id).Order(), stored.Select(s => s.Id).Order());
+    }
+}
