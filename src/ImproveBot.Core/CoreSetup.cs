@@ -17,6 +17,7 @@ public static class CoreSetup
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new OutboxPolicy());
         services.AddScoped<MemberService>();
+        services.AddSingleton<MemberCache>();
         services.AddScoped<RoundCalendar>();
         services.AddScoped<ReflectionService>();
         services.AddScoped<WeeklyPromptService>();

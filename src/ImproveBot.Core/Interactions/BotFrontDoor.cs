@@ -13,6 +13,7 @@ namespace ImproveBot.Core.Interactions;
 /// </summary>
 internal sealed partial class BotFrontDoor(
     MemberService members,
+    MemberCache memberCache,
     CommandHandler commands,
     ReflectionService reflections,
     FollowUps.FollowUpService followUps,
@@ -37,6 +38,7 @@ internal sealed partial class BotFrontDoor(
         IReadOnlyDictionary<string, string>? values, CancellationToken ct)
     {
         values ??= new Dictionary<string, string>();
+        memberCache.Forget(who.Ref); // a button may change the member (Pause)
         if (PromptActions.TryParse(actionId, out var verb, out var roundId))
         {
             var (member, team) = await members.EnsureAsync(who, ct);
@@ -100,8 +102,30 @@ internal sealed partial class BotFrontDoor(
             LogHint(logger, who.Ref.Platform);
             return Reply.Of(parsed.Hint);
         }
+
+        var command = parsed.Command;
+        if (command is LogIdeaCommand or ListIdeasCommand or HelpCommand)
+        {
+            // These change neither member nor team, so a recent look-up serves: the hot path of a burst of /idea.
+            if (!memberCache.TryGet(who, out var cachedMember, out var cachedTeam))
+            {
+                (cachedMember, cachedTeam) = await members.EnsureAsync(who, ct);
+                memberCache.Set(who, cachedMember, cachedTeam);
+            }
+            return await commands.HandleAsync(cachedMember, cachedTeam, command, ct);
+        }
+
         var (member, team) = await members.EnsureAsync(who, ct);
-        return await commands.HandleAsync(member, team, parsed.Command, ct);
+        try
+        {
+            return await commands.HandleAsync(member, team, command, ct);
+        }
+        finally
+        {
+            // Whatever this command changed (pause, time zone, erasure, the team's settings) is read afresh next time.
+            memberCache.Forget(who.Ref);
+            if (command is IAdminCommand) memberCache.ForgetTeam(team.Id);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Answered a malformed command on {Platform} with a usage hint")]

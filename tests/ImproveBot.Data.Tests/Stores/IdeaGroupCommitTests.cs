@@ -20,6 +20,13 @@ public sealed class IdeaGroupCommitTests : IAsyncLifetime
         _store.InScopeAsync(async sp => (await sp.GetRequiredService<MemberService>()
             .EnsureAsync(new MemberIdentity(new MemberRef("local", "T1", user), user), Ct)).Member);
 
+    /// <summary>Polls a condition every 10 ms for at most 10 s.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition(), "condition not reached within 10 s");
+    }
+
     private Task<(SqliteWriteGate Gate, IdeaGroupCommit Commit)> WriterAsync() =>
         _store.InScopeAsync(sp => Task.FromResult((sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<IdeaGroupCommit>())));
 
@@ -44,11 +51,11 @@ public sealed class IdeaGroupCommitTests : IAsyncLifetime
         var release = new TaskCompletionSource();
         var holder = gate.WriteAsync(() => release.Task, Ct);
         var ideas = Enumerable.Range(1, 40).Select(n => NewIdea(ada, $"idea number {n}")).ToList();
-        var commits = ideas.Select(i => Task.Run(() => CommitInOwnScopeAsync(i))).ToList();
-
-        // All but the first (which holds the turn and waits at the gate) queue up behind it; bounded wait.
-        for (var i = 0; i < 500 && commit.Queued < 39; i++) await Task.Delay(10);
-        Assert.Equal(39, commit.Queued);
+        // The first takes its turn and waits at the writer; the other 39 queue up behind it (bounded waits).
+        var commits = new List<Task> { Task.Run(() => CommitInOwnScopeAsync(ideas[0])) };
+        await WaitUntilAsync(() => commit.Transactions == before + 1);
+        commits.AddRange(ideas.Skip(1).Select(i => Task.Run(() => CommitInOwnScopeAsync(i))));
+        await WaitUntilAsync(() => commit.Queued == 39);
         Assert.All(commits, c => Assert.False(c.IsCompleted)); // nobody is told "saved" before the commit
         release.SetResult();
         await holder;
@@ -72,11 +79,11 @@ public sealed class IdeaGroupCommitTests : IAsyncLifetime
         var good = Enumerable.Range(1, 10).Select(n => NewIdea(ada, $"good idea {n}")).ToList();
         // An author who does not exist: the foreign key refuses it.
         var orphan = new Idea(ada.TeamId, ada.Id + 999, "orphan idea", [], IdeaSource.InFlow, IdeaVisibility.Team, _store.Clock.GetUtcNow());
+        var before = commit.Transactions;
         var first = Task.Run(() => CommitInOwnScopeAsync(good[0]));
-        for (var i = 0; i < 500 && commit.Queued > 0; i++) await Task.Delay(10); // the first one holds the turn
+        await WaitUntilAsync(() => commit.Transactions == before + 1); // the first one holds the turn
         var rest = good.Skip(1).Take(5).Append(orphan).Concat(good.Skip(6)).Select(i => Task.Run(() => CommitInOwnScopeAsync(i))).ToList();
-        for (var i = 0; i < 500 && commit.Queued < 10; i++) await Task.Delay(10);
-        Assert.Equal(10, commit.Queued);
+        await WaitUntilAsync(() => commit.Queued == 10);
         release.SetResult();
         await holder;
 

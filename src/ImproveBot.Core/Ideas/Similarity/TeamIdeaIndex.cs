@@ -34,8 +34,10 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         var idea = PreparedCandidate.Of(0, text);
         if (idea.Words.Length == 0) return null;
         var possible = new List<Entry>();
+        int vocabularySize;
         lock (entry.Gate)
         {
+            vocabularySize = entry.Vocabulary.Count;
             // Newest first, so that on equal scores the most recent idea is offered. Only the few ideas that share
             // enough first letters to possibly match are copied out and scored, outside the lock.
             for (var i = entry.Ideas.Count - 1; i >= 0; i--)
@@ -48,7 +50,7 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
                 }
             }
         }
-        var best = SimilarIdeaFinder.FindMostSimilar(idea, possible.Select(v => v.Candidate));
+        var best = SimilarIdeaFinder.FindMostSimilar(idea, possible.ConvertAll(v => v.Candidate), vocabularySize);
         return best is null ? null : (possible.First(v => v.Id == best.Id), best.Score);
     }
 
@@ -59,7 +61,7 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         var publicAuthor = idea.Visibility == IdeaVisibility.Team ? authorName : null;
         lock (entry.Gate)
         {
-            entry.Ideas.Add(new Entry(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, PreparedCandidate.Of(idea.Id, idea.Text)));
+            entry.Ideas.Add(new Entry(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, PreparedCandidate.Of(idea.Id, idea.Text, entry.Vocabulary)));
             if (entry.Ideas.Count > Capacity) entry.Ideas.RemoveRange(0, entry.Ideas.Count - Capacity);
         }
     }
@@ -79,19 +81,22 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         var now = time.GetUtcNow();
         if (_teams.TryGetValue(teamId, out var cached) && now - cached.LoadedAt < Lifetime) return cached;
         var rows = await load(ct);
-        // Oldest first inside the entry, so trimming drops the oldest.
+        // Oldest first inside the entry, so trimming drops the oldest. The vocabulary starts afresh with each load,
+        // so words of trimmed ideas do not pile up.
+        var vocabulary = new WordVocabulary();
         var ideas = rows.OrderBy(r => r.Id)
-            .Select(r => new Entry(r.Id, r.AuthorId, r.Visibility, r.PublicAuthor, PreparedCandidate.Of(r.Id, r.Text)))
+            .Select(r => new Entry(r.Id, r.AuthorId, r.Visibility, r.PublicAuthor, PreparedCandidate.Of(r.Id, r.Text, vocabulary)))
             .ToList();
-        var fresh = new TeamEntry(ideas, now);
+        var fresh = new TeamEntry(ideas, vocabulary, now);
         _teams[teamId] = fresh;
         return fresh;
     }
 
-    private sealed class TeamEntry(List<Entry> ideas, DateTimeOffset loadedAt)
+    private sealed class TeamEntry(List<Entry> ideas, WordVocabulary vocabulary, DateTimeOffset loadedAt)
     {
         public object Gate { get; } = new();
         public List<Entry> Ideas { get; } = ideas;
+        public WordVocabulary Vocabulary { get; } = vocabulary;
         public DateTimeOffset LoadedAt { get; } = loadedAt;
     }
 }
