@@ -98,6 +98,42 @@ public sealed class SlackHttpEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SlowCommand_IsAcknowledgedInTime_AndAnsweredThroughResponseUrlOnceStored()
+    {
+        Assert.StartsWith("Saved idea #1", await SlashAsync(SlackTestKit.Ada, "ada", "/idea", "a first idea, so the member exists"));
+
+        // The database is busy (another writer holds it) for longer than Slack waits.
+        var gate = _kit.Host.Services.GetRequiredService<ImproveBot.Data.Stores.SqliteWriteGate>();
+        var release = new TaskCompletionSource();
+        var holder = gate.WriteAsync(() => release.Task, CancellationToken.None);
+        var responseUrl = _kit.Slack.MintResponseUrl();
+        var pending = _kit.PostSignedAsync("/slack/commands", SlackTestKit.SlashCommandForm(_kit.Slack.TeamId, SlackTestKit.Ada, "ada", "/idea",
+            "timebox literature searches #reading", responseUrl: responseUrl.ToString()), "application/x-www-form-urlencoded");
+
+        // The bot's ack budget runs on its clock: move it on until the ack comes (bounded).
+        for (var i = 0; i < 200 && !pending.IsCompleted; i++)
+        {
+            _kit.Host.Clock.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.WhenAny(pending, Task.Delay(50));
+        }
+        var ack = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var ackJson = await ack.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ephemeral", ackJson.GetProperty("response_type").GetString());
+        Assert.Contains("Working on it", ackJson.GetProperty("text").GetString());
+        Assert.Empty(_kit.Slack.ResponseUrlPosts); // nothing claimed before the idea is stored
+
+        release.SetResult();
+        await holder;
+        for (var i = 0; i < 200 && _kit.Slack.ResponseUrlPosts.Count == 0; i++) await Task.Delay(50);
+        var post = Assert.Single(_kit.Slack.ResponseUrlPosts);
+        Assert.False(post.HadAuthorizationHeader); // the URL is the credential; the bot token never goes there
+        Assert.Equal("ephemeral", post.Body["response_type"]!.GetValue<string>());
+        Assert.StartsWith("Saved idea #2", post.Body["text"]!.GetValue<string>());
+        Assert.Equal("timebox literature searches", await DbAsync(db => db.Ideas.Where(i => i.Id == 2).Select(i => i.Text).SingleAsync())); // the tag is stored apart
+    }
+
+    [Fact]
     public async Task PlainDmReply_RetriedBySlack_IsStoredOnce()
     {
         await SlashAsync(SlackTestKit.Bob, "bob", "/ideas", "");

@@ -60,12 +60,13 @@ internal sealed class SlackTestKit : IAsyncDisposable
         return Host.Http.SendAsync(request);
     }
 
-    public static string SlashCommandForm(string teamId, string userId, string userName, string command, string text, string? triggerId = null) =>
+    public static string SlashCommandForm(string teamId, string userId, string userName, string command, string text, string? triggerId = null,
+        string? responseUrl = null) =>
         string.Join('&', new Dictionary<string, string?>
         {
             ["token"] = "legacy", ["team_id"] = teamId, ["team_domain"] = "fake", ["channel_id"] = "C0SOMEWHERE",
             ["channel_name"] = "general", ["user_id"] = userId, ["user_name"] = userName, ["command"] = command, ["text"] = text,
-            ["response_url"] = "https://hooks.slack.com/commands/T/1/2", ["trigger_id"] = triggerId ?? "1.2.3", ["api_app_id"] = "A0FAKEAPP1",
+            ["response_url"] = responseUrl ?? "https://hooks.slack.com/commands/T/1/2", ["trigger_id"] = triggerId ?? "1.2.3", ["api_app_id"] = "A0FAKEAPP1",
         }.Select(kv => $"{kv.Key}={Uri.EscapeDataString(kv.Value ?? "")}"));
 
     public static JsonObject SlashCommandObject(string teamId, string userId, string userName, string command, string text) => new()
