@@ -474,7 +474,6 @@ internal sealed partial class DiscordGatewayClient
             var wait = _settings.IdentifyInterval - _time.GetElapsedTime(last);
             if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct);
         }
-        Interlocked.Exchange(ref _lastIdentify, _time.GetTimestamp());
         // A new session numbers its dispatches from 1 again.
         _session = null;
         Interlocked.Exchange(ref _sequence, NoSequence);
@@ -488,7 +487,16 @@ internal sealed partial class DiscordGatewayClient
                 Properties = new IdentifyProperties { Os = OperatingSystemName(), Browser = _settings.LibraryName, Device = _settings.LibraryName },
             },
         };
-        await SendAsync(run, JsonSerializer.SerializeToUtf8Bytes(identify, GatewayJson.Default.GatewayCommandIdentifyData), heartbeat: false, ct);
+        try
+        {
+            await SendAsync(run, JsonSerializer.SerializeToUtf8Bytes(identify, GatewayJson.Default.GatewayCommandIdentifyData), heartbeat: false, ct);
+        }
+        finally
+        {
+            // Counted from when the send finished (or failed): Discord counts IDENTIFYs as they arrive, and a slow
+            // send must not make the next one look further apart than it is.
+            Interlocked.Exchange(ref _lastIdentify, _time.GetTimestamp());
+        }
         LogIdentifying(_logger, _identity.Intents);
     }
 
@@ -631,11 +639,11 @@ internal sealed partial class DiscordGatewayClient
     private static string OperatingSystemName() =>
         OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "macos" : "unknown";
 
-    private static async Task WaitQuietlyAsync(Task task, TimeSpan limit)
+    private async Task WaitQuietlyAsync(Task task, TimeSpan limit)
     {
         try
         {
-            await task.WaitAsync(limit);
+            await task.WaitAsync(limit, _time);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {

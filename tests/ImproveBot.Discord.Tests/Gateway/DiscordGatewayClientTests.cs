@@ -32,7 +32,7 @@ public sealed class DiscordGatewayClientTests
     }
 
     [Fact]
-    public async Task Heartbeats_FollowTheInterval_AndCarryTheLastSequence()
+    public async Task Heartbeats_KeepComing_AndCarryTheLastSequence()
     {
         var interval = TimeSpan.FromMilliseconds(150);
         await using var kit = await GatewayTestKit.StartAsync(heartbeatInterval: interval);
@@ -49,9 +49,7 @@ public sealed class DiscordGatewayClientTests
         var sequences = beats.Select(b => b.D?.GetValue<long>() ?? 0).ToArray();
         Assert.Equal(sequences.Order(), sequences);
         Assert.All(sequences, s => Assert.InRange(s, 0, last));
-        // Scheduled beats are an interval apart (a lower bound only: timers never fire early, but may fire late).
-        Assert.All(beats.Zip(beats.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= interval - TimeSpan.FromMilliseconds(20),
-            $"heartbeats {pair.First.At.TotalMilliseconds:0} ms and {pair.Second.At.TotalMilliseconds:0} ms are closer than the interval"));
+        // The exact schedule (interval × jitter, then every interval) is pinned down on a fake clock in DiscordGatewayClientTimingTests.
     }
 
     [Fact]
@@ -397,21 +395,6 @@ public sealed class DiscordGatewayClientTests
         await kit.Gateway.WaitForAsync(() => kit.Gateway.Connections[0].ClientCloseStatus is not null, "the client's close frame");
         Assert.Equal(1000, kit.Gateway.Connections[0].ClientCloseStatus);
         Assert.False(kit.Gateway.SessionConnected);
-    }
-
-    [Fact]
-    public async Task Identify_IsNeverRepeatedWithinTheIdentifyInterval()
-    {
-        var settings = GatewayTestKit.FastSettings(s => s.IdentifyInterval = TimeSpan.FromMilliseconds(500));
-        await using var kit = await GatewayTestKit.StartAsync(settings: settings);
-        await kit.WaitReadyAsync();
-
-        await kit.Gateway.SendInvalidSessionAsync(resumable: false);
-        await kit.Gateway.WaitForAsync(() => kit.Gateway.Identifies.Count == 2, "a second IDENTIFY");
-
-        var identifies = kit.Gateway.Identifies;
-        Assert.True(identifies[1].At - identifies[0].At >= TimeSpan.FromMilliseconds(500),
-            $"IDENTIFYs {(identifies[1].At - identifies[0].At).TotalMilliseconds:0} ms apart");
     }
 
     [Fact]
