@@ -41,8 +41,6 @@ internal sealed class DiscordOptions : IValidatableObject
             yield return new ValidationResult("Discord:ApplicationId must be the application's numeric id.", [nameof(ApplicationId)]);
         if (PublicKey is not { Length: 64 } key || !key.All(char.IsAsciiHexDigit))
             yield return new ValidationResult("Discord:PublicKey must be the application's public key (64 hex characters).", [nameof(PublicKey)]);
-        else if (Signing.DiscordSignatureVerifier.ImportKey(key) is null)
-            yield return new ValidationResult("Discord:PublicKey is not a valid Ed25519 public key; copy it again from the Developer Portal.", [nameof(PublicKey)]);
         if (!ApiBaseUrl.IsAbsoluteUri || !ApiBaseUrl.AbsoluteUri.EndsWith('/'))
             yield return new ValidationResult("Discord:ApiBaseUrl must be an absolute URL ending in '/'.", [nameof(ApiBaseUrl)]);
         if (SignatureTolerance < TimeSpan.FromSeconds(5) || SignatureTolerance > TimeSpan.FromHours(1))

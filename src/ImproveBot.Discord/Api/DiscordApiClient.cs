@@ -268,7 +268,7 @@ internal sealed partial class DiscordApiClient : IDiscordApi
         }
         var global = parsed?.Global == true
             || (response.Headers.TryGetValues("X-RateLimit-Global", out var g) && g.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase)));
-        TimeSpan? retryAfter = parsed?.RetryAfter is { } seconds and >= 0 and < 1e7 ? TimeSpan.FromSeconds(seconds) : null;
+        var retryAfter = parsed?.RetryAfter is { } seconds ? DiscordRateLimits.FromSeconds(seconds) : null;
         retryAfter ??= response.Headers.RetryAfter?.Delta;
         return (retryAfter is { } r && r >= TimeSpan.Zero ? r : _policy.DefaultRetryAfter, global);
     }

@@ -133,9 +133,11 @@ internal sealed partial class DiscordRateLimits(DiscordApiPolicy policy, TimePro
 
     /// <summary>Fractional seconds as Discord writes them (<c>1.337</c>); null when absent, negative or absurd.</summary>
     internal static TimeSpan? Seconds(string? value) =>
-        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) && s is >= 0 and < 1e7
-            ? TimeSpan.FromSeconds(s)
-            : null;
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) ? FromSeconds(s) : null;
+
+    /// <summary>Seconds as Discord writes them, to the tick (64.57 is 64.570 s, not 64.5699999); null when negative or absurd.</summary>
+    internal static TimeSpan? FromSeconds(double seconds) =>
+        seconds is >= 0 and < 1e7 ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : null;
 
     private readonly record struct BucketState(int Remaining, DateTimeOffset ResetAt);
 

@@ -87,7 +87,7 @@ internal static partial class DiscordHttpEndpoints
             LogMalformed(logger, "the body is not a JSON object");
             return Error(StatusCodes.Status400BadRequest, "The body must be a JSON object.");
         }
-        if (!interaction.TryGetProperty("type", out var type) || !type.TryGetInt32(out var typeValue))
+        if (!interaction.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.Number || !type.TryGetInt32(out var typeValue))
         {
             LogMalformed(logger, "the interaction has no numeric type");
             return Error(StatusCodes.Status400BadRequest, "The interaction needs a numeric type.");

@@ -48,7 +48,8 @@ internal sealed record DiscordInteraction(
         interaction = null!;
         problem = "";
         if (payload.ValueKind != JsonValueKind.Object) return Fail("the interaction is not a JSON object", out problem);
-        if (!payload.TryGetProperty("type", out var typeElement) || !typeElement.TryGetInt32(out var type) || !Enum.IsDefined((InteractionType)type))
+        if (!payload.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.Number
+            || !typeElement.TryGetInt32(out var type) || !Enum.IsDefined((InteractionType)type))
             return Fail("the interaction has no known type", out problem);
 
         var user = Property(Property(payload, "member"), "user") is { ValueKind: JsonValueKind.Object } memberUser ? memberUser : Property(payload, "user");

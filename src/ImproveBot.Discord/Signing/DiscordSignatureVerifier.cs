@@ -49,7 +49,7 @@ internal sealed class DiscordSignatureVerifier
     {
         _options = options;
         _time = time;
-        // Imported once: the key is fixed for the process, and importing validates that it is a point on the curve.
+        // Imported once: the key is fixed for the process.
         _key = new Lazy<PublicKey?>(() => ImportKey(options.Value.PublicKey));
     }
 
@@ -80,7 +80,7 @@ internal sealed class DiscordSignatureVerifier
         return Ed25519.Verify(key, message, signature) ? SignatureCheck.Valid : SignatureCheck.BadSignature;
     }
 
-    /// <summary>The key from its 64 hex digits, or null when it is missing or not a valid Ed25519 public key.</summary>
+    /// <summary>The key from its 64 hex digits, or null when it is missing or not 32 bytes of hex.</summary>
     internal static PublicKey? ImportKey(string? hex)
     {
         if (string.IsNullOrWhiteSpace(hex) || hex.Length != PublicKeyBytes * 2) return null;
