@@ -16,6 +16,7 @@ namespace ImproveBot.Discord.Inbound;
 /// A plain DM to the bot (from the Gateway) is the person's reflection for the current round, as on every platform. Each
 /// message is handled once (its id in <see cref="IInboundLog"/>, as Slack's event ids are), in a DI scope of its own so
 /// the Gateway's read loop never waits on a shared context; the person gets the core's answer back in the same DM.
+/// Failures are logged, never thrown into the caller's read loop (except cancellation at shutdown).
 /// </summary>
 internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory scopes, IDiscordApi discord, ILogger<DiscordDirectMessageHandler> logger)
     : IDiscordDirectMessageHandler
@@ -58,11 +59,14 @@ internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory s
                 reply = result.Reply;
             }
         }
-        catch
+        catch (Exception ex)
         {
             // Not stored after all: a replay of the event may try again.
             await inboundLog.ForgetAsync(MessageSource, message.MessageId, CancellationToken.None);
-            throw;
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
+            // Logged, not thrown: the caller is a socket's read loop, which one bad message must not stop.
+            LogFailed(logger, ex);
+            return;
         }
 
         try
@@ -82,6 +86,9 @@ internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory s
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord DM {MessageId} already handled; not stored again")]
     private static partial void LogDuplicate(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a Discord DM reply failed; it was not stored")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored a Discord DM reply but could not answer it: {Error}")]
     private static partial void LogAnswerFailed(ILogger logger, string error);

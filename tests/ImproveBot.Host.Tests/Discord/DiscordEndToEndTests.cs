@@ -94,6 +94,11 @@ public sealed class DiscordEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("@everyone", text, StringComparison.Ordinal);
         Assert.All(digest, m => Assert.Equal("""{"parse":[]}""", m.Body["allowed_mentions"]!.ToJsonString()));
         Assert.Contains(digest[^1].CustomIds, id => id == "idea:vote:3");
+
+        // The digest's +1 button, pressed in the channel, goes through the core like any other platform's.
+        var vote = await _kit.SendAsync(_kit.Discord.Button(Ada, Guild, "idea:vote:3"));
+        Assert.Equal("+1 for #3 (1 vote).", vote.Data!["content"]!.GetValue<string>());
+        Assert.Equal(1, await _kit.DbAsync(db => db.IdeaVotes.CountAsync()));
     }
 
     [Fact]
