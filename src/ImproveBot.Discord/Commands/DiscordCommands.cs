@@ -116,9 +116,9 @@ internal static class DiscordCommands
     ];
 
     /// <summary>
-    /// The body of a bulk overwrite (<c>PUT …/commands</c>). Global commands say where they work (<c>contexts</c>: servers,
-    /// the bot's DM, private channels) and that they come with the server install; guild commands only exist in their
-    /// server, so they leave that out.
+    /// The body of a bulk overwrite (<c>PUT …/commands</c>). Global commands say where they work (<c>contexts</c>: servers
+    /// and the bot's DM; private channels are for user-installed apps, which this is not) and that they come with the
+    /// server install; guild commands only exist in their server, so they leave that out.
     /// </summary>
     public static JsonArray Registration(bool global)
     {
@@ -134,7 +134,7 @@ internal static class DiscordCommands
             };
             if (global)
             {
-                json["contexts"] = new JsonArray(0, 1, 2);
+                json["contexts"] = new JsonArray(0, 1);
                 json["integration_types"] = new JsonArray(0);
             }
             commands.Add(json);

@@ -158,7 +158,7 @@ public sealed class DiscordApiClientTests : IAsyncLifetime
         Assert.Equal(["idea", "ideas", "improve"], guild.Select(c => c.Name));
         var registrations = _kit.Discord.CommandRegistrations;
         Assert.Equal([null, DiscordApiTestKit.Guild], registrations.Select(r => r.GuildId));
-        Assert.All(registrations[0].Commands, c => Assert.Equal("[0,1,2]", c!["contexts"]!.ToJsonString()));
+        Assert.All(registrations[0].Commands, c => Assert.Equal("[0,1]", c!["contexts"]!.ToJsonString()));
         Assert.All(registrations[1].Commands, c => Assert.Null(c!["contexts"]));
     }
 

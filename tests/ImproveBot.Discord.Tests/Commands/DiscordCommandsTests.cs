@@ -23,7 +23,7 @@ public sealed partial class DiscordCommandsTests
             Assert.InRange((node["options"] as JsonArray)?.Count ?? 0, 0, 25);
             Assert.InRange((node["choices"] as JsonArray)?.Count ?? 0, 0, 25);
         }
-        Assert.All(commands, c => Assert.Equal("[0,1,2]", c!["contexts"]!.ToJsonString()));
+        Assert.All(commands, c => Assert.Equal("[0,1]", c!["contexts"]!.ToJsonString()));
     }
 
     [Fact]
