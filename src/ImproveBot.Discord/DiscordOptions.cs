@@ -33,11 +33,21 @@ internal sealed class DiscordOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Enabled) yield break;
-        if (string.IsNullOrWhiteSpace(ApplicationId) || !ApplicationId.All(char.IsAsciiDigit))
+        // A bot token is three dot-separated base64url parts; pasting it with its "Bot " prefix is the usual mistake.
+        var token = BotToken!;
+        if (token.Any(char.IsWhiteSpace) || token.Split('.') is not { Length: 3 } parts || parts.Any(p => p.Length == 0 || !p.All(IsBase64Url)))
+            yield return new ValidationResult("Discord:BotToken must be the bot token from the Developer Portal (three dot-separated parts, without \"Bot \").", [nameof(BotToken)]);
+        if (string.IsNullOrWhiteSpace(ApplicationId) || !Api.DiscordRoutes.IsSnowflake(ApplicationId))
             yield return new ValidationResult("Discord:ApplicationId must be the application's numeric id.", [nameof(ApplicationId)]);
         if (PublicKey is not { Length: 64 } key || !key.All(char.IsAsciiHexDigit))
             yield return new ValidationResult("Discord:PublicKey must be the application's public key (64 hex characters).", [nameof(PublicKey)]);
         if (!ApiBaseUrl.IsAbsoluteUri || !ApiBaseUrl.AbsoluteUri.EndsWith('/'))
             yield return new ValidationResult("Discord:ApiBaseUrl must be an absolute URL ending in '/'.", [nameof(ApiBaseUrl)]);
+        if (SignatureTolerance < TimeSpan.FromSeconds(5) || SignatureTolerance > TimeSpan.FromHours(1))
+            yield return new ValidationResult("Discord:SignatureTolerance must be between 00:00:05 and 01:00:00.", [nameof(SignatureTolerance)]);
+        if (AdminUserIds?.FirstOrDefault(id => !Api.DiscordRoutes.IsSnowflake(id)) is { } bad)
+            yield return new ValidationResult($"Discord:AdminUserIds must hold Discord user ids (digits); \"{(bad.Length > 24 ? bad[..24] + "…" : bad)}\" is not one.", [nameof(AdminUserIds)]);
     }
+
+    private static bool IsBase64Url(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
 }

@@ -1,6 +1,7 @@
 using ImproveBot.Core;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Data;
+using ImproveBot.Discord;
 using ImproveBot.Host.Api;
 using ImproveBot.Host.Configuration;
 using ImproveBot.Host.Jobs;
@@ -50,6 +51,7 @@ internal static partial class HostSetup
         services.AddImproveBotCore();
         services.AddImproveBotData(configuration);
         services.AddSlackAdapter(configuration);
+        services.AddDiscordAdapter(configuration);
         var localEnabled = IsLocalPlaygroundEnabled(configuration);
         if (localEnabled) services.AddLocalPlayground();
         services.AddHostedService<StartupMigrationService>();
@@ -66,6 +68,7 @@ internal static partial class HostSetup
         app.MapImproveBotHealth();
         app.MapAdminApi();
         app.MapSlackAdapter(configuration);
+        app.MapDiscordAdapter(configuration);
         if (localEnabled) app.MapLocalPlayground();
         LogStartup(app.Logger, localEnabled, app.Services.GetRequiredService<DatabaseConnection>().Provider);
         return app;

@@ -1,11 +1,24 @@
 using ImproveBot.Data;
+using ImproveBot.Discord.Commands;
 using ImproveBot.Host;
 using ImproveBot.Host.Operations;
 
 // Verbs: none runs the bot; `migrate` applies database migrations and exits;
-// `healthcheck` asks a running bot's /healthz (for container health checks, which have no curl).
+// `healthcheck` asks a running bot's /healthz (for container health checks, which have no curl);
+// `register-commands [--guild <id>]` bulk-overwrites the Discord slash commands (globally, or in one server) and exits.
 switch (args)
 {
+    case [RegisterCommandsVerb.Name, ..]:
+    {
+        var (_, hostArgs, error) = RegisterCommandsVerb.ParseArgs(args[1..]);
+        if (error is not null)
+        {
+            Console.Error.WriteLine($"{RegisterCommandsVerb.Name}: {error}");
+            return 2;
+        }
+        await using var app = HostSetup.Build(hostArgs);
+        return await RegisterCommandsVerb.RunAsync(app.Services, args[1..], Console.Out, CancellationToken.None);
+    }
     case ["migrate", ..]:
     {
         await using var app = HostSetup.Build(args[1..]);

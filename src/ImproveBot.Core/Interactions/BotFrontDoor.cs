@@ -95,6 +95,13 @@ internal sealed partial class BotFrontDoor(
         return await reflections.SubmitAsync(member, team, submission, ct);
     }
 
+    /// <summary>
+    /// Who a platform user is known as, one identity per tenant, oldest first: for requests that name a person but no
+    /// tenant (a Discord DM), so the adapter can act in the team the person was prompted from. Empty for a stranger.
+    /// </summary>
+    public Task<IReadOnlyList<MemberIdentity>> FindKnownIdentitiesAsync(string platform, string userId, CancellationToken ct) =>
+        members.FindIdentitiesAsync(platform, userId, ct);
+
     private async Task<Reply> HandleParsedAsync(MemberIdentity who, ParseResult parsed, CancellationToken ct)
     {
         if (!parsed.IsCommand)

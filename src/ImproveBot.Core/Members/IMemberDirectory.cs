@@ -12,6 +12,12 @@ public interface IMemberDirectory
 
     Task<Member?> FindMemberAsync(MemberRef member, CancellationToken ct);
     Task<Member?> GetMemberAsync(long memberId, CancellationToken ct);
+
+    /// <summary>
+    /// Every membership of one platform user, oldest first. For platforms whose requests sometimes carry no
+    /// tenant (a Discord DM has a user but no server), so the adapter can find the team the person belongs to.
+    /// </summary>
+    Task<IReadOnlyList<Member>> FindMembersByUserAsync(string platform, string userId, CancellationToken ct);
     Task<IReadOnlyList<Member>> ListMembersAsync(long teamId, CancellationToken ct);
     void AddMember(Member member);
 

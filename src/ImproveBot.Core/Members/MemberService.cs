@@ -59,6 +59,13 @@ public sealed class MemberService(IMemberDirectory directory, IUnitOfWork unitOf
         return (member, team);
     }
 
+    /// <summary>
+    /// Who a platform user is known as, one identity per tenant (workspace, server) they are a member of, oldest first,
+    /// with the name stored for them; empty for a stranger.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberIdentity>> FindIdentitiesAsync(string platform, string userId, CancellationToken ct) =>
+        (await directory.FindMembersByUserAsync(platform, userId, ct)).Select(m => new MemberIdentity(m.Ref, m.DisplayName)).ToList();
+
     /// <summary>Returns the team of a workspace or server, creating it with the configured defaults on first contact.</summary>
     public async Task<Team> EnsureTeamAsync(string platform, string tenantId, string? name, string? digestChannel, CancellationToken ct)
     {

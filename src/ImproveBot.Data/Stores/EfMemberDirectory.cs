@@ -20,6 +20,9 @@ internal sealed class EfMemberDirectory(ImproveBotDbContext db) : IMemberDirecto
 
     public async Task<Member?> GetMemberAsync(long memberId, CancellationToken ct) => await db.Members.FindAsync([memberId], ct);
 
+    public async Task<IReadOnlyList<Member>> FindMembersByUserAsync(string platform, string userId, CancellationToken ct) =>
+        await db.Members.Where(m => m.Platform == platform && m.UserId == userId).OrderBy(m => m.Id).ToListAsync(ct);
+
     public async Task<IReadOnlyList<Member>> ListMembersAsync(long teamId, CancellationToken ct) =>
         await db.Members.Where(m => m.TeamId == teamId).OrderBy(m => m.Id).ToListAsync(ct);
 

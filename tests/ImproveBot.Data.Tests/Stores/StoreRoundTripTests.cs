@@ -34,6 +34,25 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         });
 
     [Fact]
+    public async Task FindIdentities_ListsEveryTenantOfThatPlatformUserOldestFirstWithTheStoredName_AndNothingForAStranger()
+    {
+        Task EnsureAsync(string platform, string tenant, string user, string name) => _store.InScopeAsync(sp =>
+            sp.GetRequiredService<MemberService>().EnsureAsync(new MemberIdentity(new MemberRef(platform, tenant, user), name), Ct));
+        await EnsureAsync("discord", "G2", "U1", "Ada L.");
+        await EnsureAsync("discord", "G1", "U1", "Ada");
+        await EnsureAsync("discord", "G1", "U2", "Bob");
+        await EnsureAsync("slack", "G3", "U1", "Someone else");
+
+        var known = await _store.InScopeAsync(sp => sp.GetRequiredService<MemberService>().FindIdentitiesAsync("discord", "U1", Ct));
+        var stranger = await _store.InScopeAsync(sp => sp.GetRequiredService<MemberService>().FindIdentitiesAsync("discord", "U9", Ct));
+
+        Assert.Equal([new MemberRef("discord", "G2", "U1"), new MemberRef("discord", "G1", "U1")], known.Select(i => i.Ref));
+        Assert.Equal(["Ada L.", "Ada"], known.Select(i => i.DisplayName));
+        Assert.All(known, i => Assert.Null(i.IsAdmin)); // never demotes or promotes when passed back to EnsureAsync
+        Assert.Empty(stranger);
+    }
+
+    [Fact]
     public async Task Migrate_CreatesTheFileInWalMode()
     {
         Assert.True(File.Exists(_store.DatabasePath));

@@ -1,0 +1,237 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ImproveBot.Core.Interactions;
+using ImproveBot.Core.Members;
+using ImproveBot.Core.Messaging;
+using ImproveBot.Core.Storage;
+using ImproveBot.Discord.Api;
+using ImproveBot.Discord.Commands;
+using ImproveBot.Discord.Rendering;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImproveBot.Discord.Inbound;
+
+/// <summary>
+/// Turns Discord interactions into calls on the core's <see cref="BotFrontDoor"/> and the core's replies into interaction
+/// responses: ephemeral messages (flag 64) and modals. No business rule lives here.
+/// </summary>
+/// <remarks>
+/// Each interaction is answered from its own DI scope, stored before it is answered, and handled once per interaction id
+/// (<see cref="IInboundLog"/>), so a replayed delivery cannot store an idea twice. When the work takes longer than
+/// <see cref="AckBudget"/>, Discord gets a deferred answer (type 5, ephemeral) and the real one follows through the
+/// interaction's webhook.
+/// </remarks>
+internal sealed partial class DiscordInbound(
+    BotFrontDoor bot,
+    IInboundLog inboundLog,
+    IDiscordApi discord,
+    DiscordGuildDirectory guilds,
+    DiscordFormDrafts drafts,
+    IOptions<DiscordOptions> options,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    ILogger<DiscordInbound> logger) : IDiscordInbound
+{
+    public const string PlatformName = "discord";
+
+    /// <summary>The inbound log's source for interaction ids.</summary>
+    public const string InteractionSource = "discord-interaction";
+
+    /// <summary>How long an interaction may take before Discord is answered with a deferral anyway (Discord gives up at 3 s).</summary>
+    public static readonly TimeSpan AckBudget = TimeSpan.FromMilliseconds(2500);
+
+    internal const string StrangerHint =
+        "Hi! I don't know which server you're in yet. Use `/idea` or `/improve` there once (or wait for your weekly prompt), "
+        + "and I'll know you here too.";
+
+    internal const string AlreadyHandled = "Already done: Discord delivered this request twice, and it was handled the first time.";
+
+    internal const string FormTooSlow =
+        "That took longer than Discord waits for a form to open. Press the button (or run the command) again: it opens right away now.";
+
+    internal const string SomethingWentWrong = "Sorry, that did not work on my side. Please try again in a moment.";
+
+    public async Task<DiscordAck> HandleInteractionAsync(JsonElement payload, CancellationToken ct)
+    {
+        if (!DiscordInteraction.TryParse(payload, out var interaction, out var problem))
+        {
+            LogMalformed(logger, problem);
+            return new DiscordAck(400, null);
+        }
+        switch (interaction.Type)
+        {
+            case InteractionType.Ping:
+                return DiscordAck.Json(DiscordReplies.Pong());
+            case InteractionType.Autocomplete:
+                return DiscordAck.Json(DiscordReplies.NoChoices());
+        }
+
+        // The work runs in its own scope so it can outlive this request when it is slow; it stores before it
+        // answers, so an answer that carries the result is always an answer after the commit.
+        var work = Task.Run(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<DiscordInbound>().AnswerAsync(interaction, CancellationToken.None);
+        }, CancellationToken.None);
+        try
+        {
+            return DiscordAck.Json(await work.WaitAsync(AckBudget, time, ct));
+        }
+        catch (TimeoutException)
+        {
+            // Slower than Discord waits: defer now, and edit the deferred answer once the work is done. The edit waits
+            // until our type 5 has been sent: before that, the message it edits does not exist.
+            LogSlow(logger, interaction.Type);
+            var token = interaction.Token;
+            return new DiscordAck(200, DiscordReplies.Deferred().ToJsonString(), () => CompleteDeferredAsync(work, token));
+        }
+    }
+
+    /// <summary>The answer to one interaction, as the interaction response object (type 4 or 9).</summary>
+    internal async Task<JsonObject> AnswerAsync(DiscordInteraction interaction, CancellationToken ct)
+    {
+        if (!await inboundLog.TryRecordAsync(InteractionSource, interaction.Id, ct))
+        {
+            LogDuplicate(logger, interaction.Id);
+            return DiscordReplies.Ephemeral(Reply.Of(AlreadyHandled), tenantId: null);
+        }
+        try
+        {
+            return interaction.Type switch
+            {
+                InteractionType.ApplicationCommand => await CommandAsync(interaction, ct),
+                InteractionType.MessageComponent => await ComponentAsync(interaction, ct),
+                _ => await ModalSubmitAsync(interaction, ct),
+            };
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Not handled after all: a replay of the same interaction may try again.
+            try
+            {
+                await inboundLog.ForgetAsync(InteractionSource, interaction.Id, CancellationToken.None);
+            }
+            catch (Exception forgetFailure)
+            {
+                LogFailed(logger, interaction.Type, forgetFailure);
+            }
+            LogFailed(logger, interaction.Type, ex);
+            return DiscordReplies.Ephemeral(Reply.Of(SomethingWentWrong), tenantId: null);
+        }
+    }
+
+    private async Task<JsonObject> CommandAsync(DiscordInteraction interaction, CancellationToken ct)
+    {
+        if (DiscordCommandLine.Build(interaction.Data) is not { } line)
+            return DiscordReplies.Ephemeral(Reply.Of("That command is not one ImproveBot knows (it may be from an older version of the bot)."), null);
+        if (await IdentityAsync(interaction, tenantHint: null, ct) is not { } who)
+            return DiscordReplies.Ephemeral(Reply.Of(StrangerHint), null);
+        var reply = await bot.HandleCommandAsync(who, "/" + line.Command, line.Arguments, ct);
+        return Answer(interaction, who, reply);
+    }
+
+    private async Task<JsonObject> ComponentAsync(DiscordInteraction interaction, CancellationToken ct)
+    {
+        var (tenant, actionId) = DiscordCustomId.Parse(Text(interaction.Data, "custom_id"));
+        if (await IdentityAsync(interaction, tenant, ct) is not { } who)
+            return DiscordReplies.Ephemeral(Reply.Of(StrangerHint), null);
+        var result = await bot.HandleActionAsync(who, actionId, null, ct);
+        return Answer(interaction, who, result.Reply);
+    }
+
+    private async Task<JsonObject> ModalSubmitAsync(DiscordInteraction interaction, CancellationToken ct)
+    {
+        var (customId, values) = DiscordModalSubmission.ReadValues(interaction.Data);
+        var (tenant, actionId) = DiscordCustomId.Parse(customId);
+        if (await IdentityAsync(interaction, tenant, ct) is not { } who)
+            return DiscordReplies.Ephemeral(Reply.Of(StrangerHint), null);
+        var result = await bot.HandleActionAsync(who, actionId, values, ct);
+        var dmTenant = interaction.InDirectMessage ? who.Ref.TenantId : null;
+        if (result.Succeeded)
+        {
+            drafts.Forget(interaction.UserId, actionId);
+            return DiscordReplies.Ephemeral(result.Reply with { Form = null }, dmTenant);
+        }
+
+        // A modal cannot answer its own submission with another modal (protocol §1): keep what was written and offer
+        // a button that opens the form again, filled in.
+        IReadOnlyList<ChatAction>? actions = result.Reply.Actions;
+        if (PromptActions.TryParse(actionId, out var verb, out var roundId) && verb == "submit" && roundId > 0 && !result.FieldErrors.ContainsKey("round"))
+        {
+            drafts.Keep(interaction.UserId, actionId, values);
+            actions = [new ChatAction(PromptActions.Start(roundId), "Edit and submit again", ChatActionStyle.Primary)];
+        }
+        return DiscordReplies.Ephemeral(result.Reply with { Form = null, Actions = actions }, dmTenant);
+    }
+
+    /// <summary>A form opens as a modal (filled in from a draft, if one was kept); anything else is an ephemeral message.</summary>
+    private JsonObject Answer(DiscordInteraction interaction, MemberIdentity who, Reply reply)
+    {
+        var dmTenant = interaction.InDirectMessage ? who.Ref.TenantId : null;
+        if (reply.Form is { } form) return DiscordReplies.Modal(form, dmTenant, drafts.Find(interaction.UserId, form.SubmitActionId));
+        return DiscordReplies.Ephemeral(reply, dmTenant);
+    }
+
+    /// <summary>
+    /// Who acted, in which team. In a server: the server's member, admin by Manage Server / Administrator or
+    /// <c>Discord:AdminUserIds</c>. In a DM there is no server: it comes from the button (our DM buttons carry it), else
+    /// from where the person is already known; null for a stranger.
+    /// </summary>
+    private async Task<MemberIdentity?> IdentityAsync(DiscordInteraction interaction, string? tenantHint, CancellationToken ct)
+    {
+        var listed = options.Value.AdminUserIds?.Contains(interaction.UserId, StringComparer.Ordinal) == true;
+        if (interaction.GuildId is { } guild)
+        {
+            var teamName = await guilds.NameAsync(guild, ct);
+            return new MemberIdentity(new MemberRef(PlatformName, guild, interaction.UserId), interaction.DisplayName, teamName,
+                TimeZone: null, IsAdmin: listed || interaction.HasAdminPermission);
+        }
+
+        var known = await bot.FindKnownIdentitiesAsync(PlatformName, interaction.UserId, ct);
+        var match = tenantHint is null ? known.FirstOrDefault() : known.FirstOrDefault(k => k.Ref.TenantId == tenantHint);
+        if (match is null && tenantHint is null) return null;
+        // The name stored from the server (often a nickname) is kept: a DM only knows the account name. A DM knows no
+        // permissions either, so it never demotes anyone (null), and only the configured list promotes.
+        return new MemberIdentity(new MemberRef(PlatformName, tenantHint ?? match!.Ref.TenantId, interaction.UserId),
+            match?.DisplayName ?? interaction.DisplayName, TeamName: null, TimeZone: null, IsAdmin: listed ? true : null);
+    }
+
+    private async Task CompleteDeferredAsync(Task<JsonObject> work, string token)
+    {
+        try
+        {
+            var response = await work;
+            var message = response["type"]?.GetValue<int>() == DiscordResponseType.Modal
+                // A modal can only be the first answer; the deferral was.
+                ? DiscordReplies.Message(Reply.Of(FormTooSlow), null).ToJson()
+                : response["data"]?.DeepClone().AsObject() ?? DiscordReplies.Message(Reply.Of(SomethingWentWrong), null).ToJson();
+            await discord.EditOriginalResponseAsync(token, message, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogRespondFailed(logger, ex.Message);
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a signed Discord interaction: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discord interaction {InteractionId} already handled; answered without doing it again")]
+    private static partial void LogDuplicate(ILogger logger, string interactionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A Discord {Type} interaction took longer than Discord waits; deferred, answering through the webhook")]
+    private static partial void LogSlow(ILogger logger, InteractionType type);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling a Discord {Type} interaction failed; the person was told to try again")]
+    private static partial void LogFailed(ILogger logger, InteractionType type, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not complete a deferred Discord answer: {Error}")]
+    private static partial void LogRespondFailed(ILogger logger, string error);
+}

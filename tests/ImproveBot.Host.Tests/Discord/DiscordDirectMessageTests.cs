@@ -1,0 +1,67 @@
+using ImproveBot.Discord.Gateway;
+using ImproveBot.Testing.FakeDiscord;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static ImproveBot.Host.Tests.Discord.DiscordTestKit;
+
+namespace ImproveBot.Host.Tests.Discord;
+
+/// <summary>
+/// Plain DM replies as the Gateway client hands them over (<see cref="IDiscordDirectMessageHandler"/>): stored as the
+/// member's reflection once per message id, answered in the same DM. The Gateway connection itself is not part of this.
+/// </summary>
+public sealed class DiscordDirectMessageTests : IAsyncLifetime
+{
+    private DiscordTestKit _kit = null!;
+
+    public async Task InitializeAsync() =>
+        _kit = await DiscordTestKit.StartAsync(settings: new Dictionary<string, string?> { ["Discord:UseGateway"] = "true" });
+
+    public async Task DisposeAsync() => await _kit.DisposeAsync();
+
+    private Task HandleAsync(DiscordDirectMessage message) =>
+        _kit.Host.Services.GetRequiredService<IDiscordDirectMessageHandler>().HandleAsync(message, CancellationToken.None);
+
+    [Fact]
+    public async Task PlainReply_RedeliveredByAResumedSession_IsStoredOnceAndAnsweredOnce()
+    {
+        await _kit.SlashAsync(Bob, "ideas", []);
+        await _kit.RunPromptAsync();
+        var dm = _kit.Discord.DirectMessageChannels[Bob.Id];
+        // With the Gateway on, the prompt says a plain reply counts.
+        Assert.Contains("a plain reply counts too", _kit.Discord.DirectMessagesTo(Bob.Id)[0].Content, StringComparison.Ordinal);
+
+        var reply = new DiscordDirectMessage("1500000000000000777", dm, Bob.Id, "More focus time & fewer meetings");
+        await HandleAsync(reply);
+        await HandleAsync(reply);
+
+        var reflection = await _kit.DbAsync(db => db.Reflections.SingleAsync());
+        Assert.Equal("More focus time & fewer meetings", reflection.Answers[0]);
+        Assert.Null(reflection.StartedAt); // a plain reply has no known duration
+        var answers = _kit.Discord.DirectMessagesTo(Bob.Id).Where(m => m.Content?.StartsWith("Thank you", StringComparison.Ordinal) == true).ToList();
+        Assert.Single(answers);
+        Assert.Equal("""{"parse":[]}""", answers[0].Body["allowed_mentions"]!.ToJsonString());
+        // The member's server name is kept: a DM carries no nickname.
+        Assert.Equal("Bobby", await _kit.DbAsync(db => db.Members.Where(m => m.UserId == Bob.Id).Select(m => m.DisplayName).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Stranger_GetsTheHintAndNothingIsStored()
+    {
+        var channel = (await _kit.Host.Services.GetRequiredService<ImproveBot.Discord.Api.IDiscordApi>()
+            .CreateDirectMessageChannelAsync(Stranger.Id, CancellationToken.None));
+
+        await HandleAsync(new DiscordDirectMessage("1500000000000000778", channel, Stranger.Id, "hello?"));
+
+        Assert.Contains("don't know which server", _kit.Discord.DirectMessagesTo(Stranger.Id).Single().Content, StringComparison.Ordinal);
+        Assert.Equal(0, await _kit.DbAsync(db => db.Members.CountAsync()));
+    }
+
+    [Fact]
+    public async Task GatewayUrl_ComesFromTheFakesGatewayBotRoute()
+    {
+        _kit.Discord.GatewayUrl = new Uri("ws://127.0.0.1:1/gateway");
+        var url = await _kit.Host.Services.GetRequiredService<IGatewayUrlSource>().GetGatewayUrlAsync(CancellationToken.None);
+        Assert.Equal(new Uri("ws://127.0.0.1:1/gateway?v=10&encoding=json"), url);
+    }
+}
