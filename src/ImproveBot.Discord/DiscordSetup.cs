@@ -38,10 +38,11 @@ internal static class DiscordSetup
         services.AddSingleton<DiscordCommandRegistrar>();
         if (configuration.GetValue<bool>("Discord:UseGateway"))
         {
-            // The Gateway client itself is registered by the composition; these are what it calls.
+            // The Gateway client, and what it calls: the URL from REST, and the handler that stores DM replies.
             services.AddSingleton<IGatewayUrlSource, RestGatewayUrlSource>();
             services.AddSingleton<IDiscordDirectMessageHandler, DiscordDirectMessageHandler>();
             services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<DiscordOptions>>().Value.BotToken!, GatewayIntents));
+            services.AddDiscordGateway();
         }
         return services;
     }

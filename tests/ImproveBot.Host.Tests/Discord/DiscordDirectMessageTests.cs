@@ -15,7 +15,11 @@ public sealed class DiscordDirectMessageTests : IAsyncLifetime
     private DiscordTestKit _kit = null!;
 
     public async Task InitializeAsync() =>
-        _kit = await DiscordTestKit.StartAsync(settings: new Dictionary<string, string?> { ["Discord:UseGateway"] = "true" });
+        _kit = await DiscordTestKit.StartAsync(settings: new Dictionary<string, string?> { ["Discord:UseGateway"] = "true" },
+            // Nothing listens there: the Gateway client keeps retrying (on the test's still clock) while these tests call the handler directly.
+            prepare: discord => discord.GatewayUrl = NowhereGateway);
+
+    private static readonly Uri NowhereGateway = new("ws://127.0.0.1:1/gateway");
 
     public async Task DisposeAsync() => await _kit.DisposeAsync();
 
@@ -60,7 +64,6 @@ public sealed class DiscordDirectMessageTests : IAsyncLifetime
     [Fact]
     public async Task GatewayUrl_ComesFromTheFakesGatewayBotRoute()
     {
-        _kit.Discord.GatewayUrl = new Uri("ws://127.0.0.1:1/gateway");
         var url = await _kit.Host.Services.GetRequiredService<IGatewayUrlSource>().GetGatewayUrlAsync(CancellationToken.None);
         Assert.Equal(new Uri("ws://127.0.0.1:1/gateway?v=10&encoding=json"), url);
     }

@@ -34,9 +34,11 @@ internal sealed class DiscordTestKit : IAsyncDisposable
     public FakeDiscordServer Discord { get; }
     public BotTestHost Host { get; }
 
-    public static async Task<DiscordTestKit> StartAsync(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    public static async Task<DiscordTestKit> StartAsync(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null,
+        FakeDiscordOptions? discordOptions = null, Action<FakeDiscordServer>? prepare = null)
     {
-        var discord = await FakeDiscordServer.StartAsync();
+        var discord = await FakeDiscordServer.StartAsync(discordOptions);
+        prepare?.Invoke(discord);
         discord.AddUser(Ada).AddUser(Bob).AddUser(Lead).AddUser(Stranger).AddGuild(Guild, "Fake Server", DigestChannel);
         var merged = new Dictionary<string, string?>
         {
