@@ -43,8 +43,14 @@ internal sealed class WordVocabulary
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<string> _words = [];
 
-    /// <summary>How many distinct words have a number; numbers are 0 to <c>Count - 1</c>.</summary>
+    /// <summary>How many distinct words have a number; numbers are 0 to <c>Count - 1</c>, given in order.</summary>
     public int Count => _words.Count;
+
+    /// <summary>The word with number <paramref name="id"/>.</summary>
+    public string WordAt(int id) => _words[id];
+
+    /// <summary>The number of a word already in the vocabulary.</summary>
+    public bool TryGetId(string word, out int id) => _ids.TryGetValue(word, out id);
 
     /// <summary>
     /// The word's number (a new one for a new word), and the one stored instance of the word, so that a team's
@@ -209,6 +215,10 @@ internal static class SimilarIdeaFinder
         return count;
     }
 
+    /// <summary>Whether <paramref name="prefix"/> is a proper prefix of <paramref name="word"/> (how a compound starts with its head).</summary>
+    internal static bool IsProperPrefix(string prefix, string word) =>
+        prefix.Length < word.Length && word.StartsWith(prefix, StringComparison.Ordinal);
+
     /// <summary>
     /// Whether two normalised words are the same word, allowing typos and inflections. Symmetric.
     /// </summary>
@@ -331,9 +341,6 @@ internal static class SimilarIdeaFinder
             }
             return mask;
         }
-
-        private static bool IsProperPrefix(string prefix, string word) =>
-            prefix.Length < word.Length && word.StartsWith(prefix, StringComparison.Ordinal);
 
         public void Dispose()
         {

@@ -31,27 +31,8 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         Func<CancellationToken, Task<IReadOnlyList<IdeaView>>> load, CancellationToken ct)
     {
         var entry = await EntryAsync(teamId, load, ct);
-        var idea = PreparedCandidate.Of(0, text);
-        if (idea.Words.Length == 0) return null;
-        var possible = new List<Entry>();
-        int vocabularySize;
-        lock (entry.Gate)
-        {
-            vocabularySize = entry.Vocabulary.Count;
-            // Newest first, so that on equal scores the most recent idea is offered. Only the few ideas that share
-            // enough first letters to possibly match are copied out and scored, outside the lock.
-            for (var i = entry.Ideas.Count - 1; i >= 0; i--)
-            {
-                var candidate = entry.Ideas[i];
-                if (candidate.Id != excludeId && (candidate.Visibility != IdeaVisibility.Private || candidate.AuthorId == viewerId)
-                    && SimilarIdeaFinder.MayReachThreshold(idea, candidate.Candidate))
-                {
-                    possible.Add(candidate);
-                }
-            }
-        }
-        var best = SimilarIdeaFinder.FindMostSimilar(idea, possible.ConvertAll(v => v.Candidate), vocabularySize);
-        return best is null ? null : (possible.First(v => v.Id == best.Id), best.Score);
+        // Under the team's lock: the word index is small work per search (see IdeaWordIndex), and keeps no copies.
+        lock (entry.Gate) return entry.Index.FindMostSimilar(text, viewerId, excludeId);
     }
 
     /// <summary>Adds an idea this process just stored.</summary>
@@ -59,18 +40,14 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
     {
         if (!_teams.TryGetValue(idea.TeamId, out var entry)) return; // loaded, with it, on the next look-up
         var publicAuthor = idea.Visibility == IdeaVisibility.Team ? authorName : null;
-        lock (entry.Gate)
-        {
-            entry.Ideas.Add(new Entry(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, PreparedCandidate.Of(idea.Id, idea.Text, entry.Vocabulary)));
-            if (entry.Ideas.Count > Capacity) entry.Ideas.RemoveRange(0, entry.Ideas.Count - Capacity);
-        }
+        lock (entry.Gate) entry.Index.Add(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, idea.Text);
     }
 
     /// <summary>Drops an idea this process withdrew.</summary>
     public void Removed(long teamId, long ideaId)
     {
         if (!_teams.TryGetValue(teamId, out var entry)) return;
-        lock (entry.Gate) entry.Ideas.RemoveAll(i => i.Id == ideaId);
+        lock (entry.Gate) entry.Index.Remove(ideaId);
     }
 
     /// <summary>Forgets a team's entry (e.g. after someone's data was erased), so the next look-up reads the store.</summary>
@@ -81,22 +58,19 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         var now = time.GetUtcNow();
         if (_teams.TryGetValue(teamId, out var cached) && now - cached.LoadedAt < Lifetime) return cached;
         var rows = await load(ct);
-        // Oldest first inside the entry, so trimming drops the oldest. The vocabulary starts afresh with each load,
-        // so words of trimmed ideas do not pile up.
-        var vocabulary = new WordVocabulary();
-        var ideas = rows.OrderBy(r => r.Id)
-            .Select(r => new Entry(r.Id, r.AuthorId, r.Visibility, r.PublicAuthor, PreparedCandidate.Of(r.Id, r.Text, vocabulary)))
-            .ToList();
-        var fresh = new TeamEntry(ideas, vocabulary, now);
+        // Oldest first, so that the index lets the oldest go first. Each load builds a fresh index, so words and
+        // ideas that aged out do not pile up.
+        var index = new IdeaWordIndex(Capacity);
+        foreach (var row in rows.OrderBy(r => r.Id)) index.Add(row.Id, row.AuthorId, row.Visibility, row.PublicAuthor, row.Text);
+        var fresh = new TeamEntry(index, now);
         _teams[teamId] = fresh;
         return fresh;
     }
 
-    private sealed class TeamEntry(List<Entry> ideas, WordVocabulary vocabulary, DateTimeOffset loadedAt)
+    private sealed class TeamEntry(IdeaWordIndex index, DateTimeOffset loadedAt)
     {
         public object Gate { get; } = new();
-        public List<Entry> Ideas { get; } = ideas;
-        public WordVocabulary Vocabulary { get; } = vocabulary;
+        public IdeaWordIndex Index { get; } = index;
         public DateTimeOffset LoadedAt { get; } = loadedAt;
     }
 }

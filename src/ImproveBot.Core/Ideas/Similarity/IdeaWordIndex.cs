@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace ImproveBot.Core.Ideas.Similarity;
+
+/// <summary>
+/// One team's recent ideas, indexed by word, so that a new idea is scored only against ideas that share related words
+/// with it instead of against all of them. Not thread-safe: <see cref="TeamIdeaIndex"/> guards each instance.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Two words are related when they may count as a match in <see cref="SimilarIdeaFinder.Score"/>: the same word,
+/// a typo or inflection of it (<see cref="SimilarIdeaFinder.WordsMatch"/>), or one a proper prefix of the other (a
+/// compound and its head, "email" / "e"). All of these share a first letter, so a word's relations are looked for
+/// among the words with its initial only, and remembered.
+/// </para>
+/// <para>
+/// For each idea that holds a word related to one of the new idea's, the search records which positions on both sides
+/// are related. A word can only be matched if it is related, or (the tail of a compound, "mail" in "e mail") if its
+/// left neighbour is a prefix of a word on the other side; counting those positions bounds the score from above. Ideas
+/// whose bound reaches <see cref="SimilarIdeaFinder.Threshold"/> are scored exactly; the others, and all the ideas
+/// that share no related word, cannot match.
+/// </para>
+/// </remarks>
+internal sealed class IdeaWordIndex
+{
+    private const int Match = 1;
+    private const int Prefix = 2;
+
+    /// <summary>Bit 63 of a position mask stands for "a position past 62": such ideas are scored exactly.</summary>
+    private const int MaskedPositions = 63;
+
+    private readonly int _capacity;
+    private readonly WordVocabulary _vocabulary = new();
+    private readonly List<TeamIdeaIndex.Entry?> _ideas = []; // oldest first; null once withdrawn
+    private long _firstSequence;                              // the sequence number of _ideas[0]
+    private readonly List<Postings> _postings = [];           // by word number
+    private readonly List<Relations?> _relations = [];        // by word number, found on first use
+    private readonly Dictionary<char, List<int>> _wordsByInitial = [];
+
+    public IdeaWordIndex(int capacity) => _capacity = capacity;
+
+    /// <summary>Ideas held (withdrawn ones included until they age out).</summary>
+    public int Count => _ideas.Count;
+
+    /// <summary>Adds an idea as the newest; the oldest leave once there are more than the capacity.</summary>
+    public void Add(long id, long authorId, IdeaVisibility visibility, string? publicAuthor, string text)
+    {
+        var known = _vocabulary.Count;
+        var candidate = PreparedCandidate.Of(id, text, _vocabulary);
+        for (var word = known; word < _vocabulary.Count; word++)
+        {
+            _postings.Add(new Postings());
+            _relations.Add(null);
+            var initial = _vocabulary.WordAt(word)[0];
+            if (!_wordsByInitial.TryGetValue(initial, out var bucket)) _wordsByInitial[initial] = bucket = [];
+            bucket.Add(word);
+        }
+
+        var sequence = _firstSequence + _ideas.Count;
+        for (var position = 0; position < candidate.WordIds.Length; position++)
+            _postings[candidate.WordIds[position]].Add(sequence, position);
+        _ideas.Add(new TeamIdeaIndex.Entry(id, authorId, visibility, publicAuthor, candidate));
+
+        if (_ideas.Count > _capacity)
+        {
+            var oldest = _ideas[0];
+            _ideas.RemoveAt(0);
+            _firstSequence++;
+            if (oldest is not null)
+            {
+                foreach (var word in oldest.Candidate.WordIds) _postings[word].DropBefore(_firstSequence);
+            }
+        }
+    }
+
+    /// <summary>Withdraws an idea (its slot stays, empty, so that sequence numbers keep their meaning).</summary>
+    public void Remove(long ideaId)
+    {
+        var index = _ideas.FindIndex(e => e?.Id == ideaId);
+        if (index >= 0) _ideas[index] = null;
+    }
+
+    /// <summary>
+    /// The most similar idea <paramref name="viewerId"/> may see, other than <paramref name="excludeId"/>; on equal
+    /// scores the newest.
+    /// </summary>
+    public (TeamIdeaIndex.Entry Idea, double Score)? FindMostSimilar(string text, long viewerId, long excludeId)
+    {
+        var idea = PreparedCandidate.Of(0, text);
+        if (idea.Words.Length == 0) return null;
+        var candidates = idea.Words.Length < MaskedPositions ? CandidatesFor(idea) : AllIdeas();
+        candidates.RemoveAll(e => e.Id == excludeId || (e.Visibility == IdeaVisibility.Private && e.AuthorId != viewerId));
+        if (candidates.Count == 0) return null;
+        candidates.Sort((a, b) => b.Id.CompareTo(a.Id)); // newest first: it wins ties
+        var best = SimilarIdeaFinder.FindMostSimilar(idea, candidates.ConvertAll(c => c.Candidate), _vocabulary.Count);
+        return best is null ? null : (candidates.First(c => c.Id == best.Id), best.Score);
+    }
+
+    private List<TeamIdeaIndex.Entry> AllIdeas() => _ideas.OfType<TeamIdeaIndex.Entry>().ToList();
+
+    /// <summary>The ideas whose bound (see remarks) reaches the threshold.</summary>
+    private List<TeamIdeaIndex.Entry> CandidatesFor(PreparedCandidate idea)
+    {
+        var count = _ideas.Count;
+        // Cleared first: the shared pool hands out new arrays of plain structs uninitialised.
+        var tally = ArrayPool<Tally>.Shared.Rent(count);
+        Array.Clear(tally, 0, count);
+        var touched = new List<int>();
+        try
+        {
+            for (var i = 0; i < idea.Words.Length; i++)
+            {
+                var newWordBit = 1UL << i;
+                foreach (var (word, kind) in RelationsOf(idea.Words[i]))
+                {
+                    var postings = _postings[word];
+                    for (var p = postings.Start; p < postings.Items.Count; p++)
+                    {
+                        var (sequence, position) = postings.Items[p];
+                        var index = (int)(sequence - _firstSequence);
+                        ref var t = ref tally[index];
+                        if (!t.Touched)
+                        {
+                            t.Touched = true;
+                            touched.Add(index);
+                        }
+                        var positionBit = position < MaskedPositions ? 1UL << position : 1UL << MaskedPositions;
+                        if ((kind & Match) != 0)
+                        {
+                            t.Related |= positionBit;
+                            t.NewRelated |= newWordBit;
+                        }
+                        if ((kind & Prefix) != 0)
+                        {
+                            t.Prefixes |= positionBit;
+                            t.NewPrefixes |= newWordBit;
+                        }
+                    }
+                }
+            }
+
+            var result = new List<TeamIdeaIndex.Entry>();
+            var newLength = idea.Words.Length;
+            var newMask = (1UL << newLength) - 1;
+            foreach (var index in touched)
+            {
+                var t = tally[index];
+                if (_ideas[index] is not { } entry) continue;
+                var length = entry.Candidate.Words.Length;
+                if (length >= MaskedPositions || ((t.Related | t.Prefixes) & (1UL << MaskedPositions)) != 0)
+                {
+                    result.Add(entry); // too long to bound with bit masks: score it exactly
+                    continue;
+                }
+                var lengthMask = (1UL << length) - 1;
+                var possible = BitOperations.PopCount((t.Related | t.Prefixes | (t.Prefixes << 1)) & lengthMask)
+                               + BitOperations.PopCount((t.NewRelated | t.NewPrefixes | (t.NewPrefixes << 1)) & newMask);
+                // The same arithmetic as the score, so rounding cannot make the bound disagree with it.
+                if ((double)possible / (length + newLength) >= SimilarIdeaFinder.Threshold) result.Add(entry);
+            }
+            return result;
+        }
+        finally
+        {
+            ArrayPool<Tally>.Shared.Return(tally);
+        }
+    }
+
+    /// <summary>The words of the index related to <paramref name="word"/> (see remarks), with how.</summary>
+    private List<(int Word, int Kind)> RelationsOf(string word)
+    {
+        if (!_wordsByInitial.TryGetValue(word[0], out var bucket)) return [];
+        var known = _vocabulary.TryGetId(word, out var id);
+        var relations = known ? _relations[id] ??= new Relations() : new Relations();
+        // Words added since the last look come at the end of the bucket: only those are compared.
+        for (; relations.Scanned < bucket.Count; relations.Scanned++)
+        {
+            var other = bucket[relations.Scanned];
+            var kind = Kind(word, _vocabulary.WordAt(other));
+            if (kind != 0) relations.Related.Add((other, kind));
+        }
+        return relations.Related;
+    }
+
+    private static int Kind(string a, string b)
+    {
+        var kind = SimilarIdeaFinder.WordsMatch(a, b) ? Match : 0;
+        if (SimilarIdeaFinder.IsProperPrefix(a, b) || SimilarIdeaFinder.IsProperPrefix(b, a)) kind |= Prefix;
+        return kind;
+    }
+
+    /// <summary>Per idea during one search: related positions on its side and on the new idea's, as bit masks.</summary>
+    private struct Tally
+    {
+        public bool Touched;
+        public ulong Related;
+        public ulong Prefixes;
+        public ulong NewRelated;
+        public ulong NewPrefixes;
+    }
+
+    /// <summary>Where a word occurs: (idea sequence number, word position), oldest first; entries before <see cref="Start"/> aged out.</summary>
+    private sealed class Postings
+    {
+        public List<(long Sequence, int Position)> Items { get; } = [];
+        public int Start { get; private set; }
+
+        public void Add(long sequence, int position) => Items.Add((sequence, position));
+
+        public void DropBefore(long firstSequence)
+        {
+            while (Start < Items.Count && Items[Start].Sequence < firstSequence) Start++;
+            // Compact now and then, so a frequent word's list does not keep every idea it was ever in.
+            if (Start > 64 && Start > Items.Count / 2)
+            {
+                Items.RemoveRange(0, Start);
+                Start = 0;
+            }
+        }
+    }
+
+    private sealed class Relations
+    {
+        public List<(int Word, int Kind)> Related { get; } = [];
+        public int Scanned { get; set; }
+    }
+}

@@ -1,0 +1,103 @@
+using ImproveBot.Core.Ideas;
+using ImproveBot.Core.Ideas.Similarity;
+
+namespace ImproveBot.Core.Tests.Ideas.Similarity;
+
+/// <summary>The word index must find exactly what scoring every idea would find, only faster.</summary>
+public sealed class IdeaWordIndexTests
+{
+    private const long Ada = 1, Bob = 2;
+
+    // Compounds, negations, typos and a long text exercise every way two words can count as a match.
+    private static readonly string[] EdgeTexts =
+    [
+        "answer e mail after lunch", "answer email after lunch", "check email before noon", "don't check email before noon",
+        "pair with co authors weekly", "pair with coauthors weekly", "meet lab mates on friday", "meet labmates on friday",
+        "reserch log every day", "research log every day", "e mail", "email", "lab mates", "labmates",
+        string.Join(' ', Enumerable.Range(1, 70).Select(n => $"word{n}")), string.Join(' ', Enumerable.Range(1, 69).Select(n => $"word{n}")),
+    ];
+
+    private static (long Id, double Score)? BruteForce(IReadOnlyList<(long Id, string Text)> ideas, string text)
+    {
+        var best = ideas.Select(i => (i.Id, Score: SimilarIdeaFinder.Score(text, i.Text)))
+            .Where(i => i.Score >= SimilarIdeaFinder.Threshold)
+            .OrderByDescending(i => i.Score).ThenByDescending(i => i.Id).ToList(); // newest wins ties
+        return best.Count == 0 ? null : best[0];
+    }
+
+    [Fact]
+    public void FindsWhatScoringEveryIdeaFinds_OnTheLabelledSetAndEdgeCases()
+    {
+        var stored = SimilarIdeaLabelledSet.Pairs.Select(p => p.A).Concat(EdgeTexts.Where((_, i) => i % 2 == 0)).Distinct()
+            .Select((text, i) => (Id: (long)i + 1, Text: text)).ToList();
+        var queries = SimilarIdeaLabelledSet.Pairs.Select(p => p.B).Concat(EdgeTexts.Where((_, i) => i % 2 == 1)).Distinct().ToList();
+        var index = new IdeaWordIndex(capacity: 10_000);
+        foreach (var (id, text) in stored) index.Add(id, Ada, IdeaVisibility.Team, "ada", text);
+
+        var matches = 0;
+        foreach (var query in queries)
+        {
+            var expected = BruteForce(stored, query);
+            var found = index.FindMostSimilar(query, viewerId: Bob, excludeId: -1);
+            Assert.True(expected?.Id == found?.Idea.Id, $"\"{query}\": expected #{expected?.Id} ({expected?.Score}), found #{found?.Idea.Id} ({found?.Score})");
+            Assert.Equal(expected?.Score, found?.Score);
+            if (expected is not null) matches++;
+        }
+        Assert.True(matches >= 40, $"only {matches} queries had a match");
+    }
+
+    [Fact]
+    public void PrivateIdeas_AreOnlyOfferedToTheirAuthor_AndTheNewIdeaItselfIsExcluded()
+    {
+        var index = new IdeaWordIndex(capacity: 100);
+        index.Add(1, Ada, IdeaVisibility.Private, null, "block mornings for writing");
+        index.Add(2, Bob, IdeaVisibility.Team, "bob", "block mornings for writing");
+
+        Assert.Equal(2, index.FindMostSimilar("block the mornings for writing", viewerId: Bob, excludeId: -1)?.Idea.Id);
+        Assert.Equal(2, index.FindMostSimilar("block the mornings for writing", viewerId: Ada, excludeId: -1)?.Idea.Id); // newest wins the tie
+        Assert.Equal(1, index.FindMostSimilar("block the mornings for writing", viewerId: Ada, excludeId: 2)?.Idea.Id);
+        Assert.Null(index.FindMostSimilar("block the mornings for writing", viewerId: Bob, excludeId: 2));
+    }
+
+    [Fact]
+    public void TheOldestIdeasLeave_AtCapacity_AndWithdrawnOnesAreNotOffered()
+    {
+        var index = new IdeaWordIndex(capacity: 3);
+        index.Add(1, Ada, IdeaVisibility.Team, "ada", "read papers with a question first");
+        index.Add(2, Ada, IdeaVisibility.Team, "ada", "keep a lab notebook every day");
+        index.Add(3, Ada, IdeaVisibility.Team, "ada", "timebox literature searches");
+        Assert.Equal(1, index.FindMostSimilar("read papers with a question in mind first", Bob, -1)?.Idea.Id);
+
+        index.Add(4, Ada, IdeaVisibility.Team, "ada", "pair on code reviews weekly");
+        Assert.Equal(3, index.Count);
+        Assert.Null(index.FindMostSimilar("read papers with a question in mind first", Bob, -1));
+
+        index.Remove(3);
+        Assert.Null(index.FindMostSimilar("timebox the literature searches", Bob, -1));
+        Assert.Equal(4, index.FindMostSimilar("pair on the code reviews weekly", Bob, -1)?.Idea.Id);
+    }
+
+    [Fact]
+    public void ManyIdeasThroughTheCapacity_StillAgreeWithScoringEveryIdea()
+    {
+        // More ideas than the capacity, from a small vocabulary (as a busy team's are): the aged-out ones must not be found.
+        var verbs = new[] { "block", "batch", "draft", "sketch", "review", "plan" };
+        var objects = new[] { "email replies", "paper intros", "code reviews", "lab notes", "reading lists" };
+        var contexts = new[] { "before lunch", "after standup", "on monday mornings", "with a coauthor", "with a co author" };
+        var random = new Random(7);
+        var index = new IdeaWordIndex(capacity: 50);
+        var all = new List<(long Id, string Text)>();
+        for (var id = 1; id <= 300; id++)
+        {
+            var text = $"{verbs[random.Next(verbs.Length)]} {objects[random.Next(objects.Length)]} {contexts[random.Next(contexts.Length)]}";
+            all.Add((id, text));
+            index.Add(id, Ada, IdeaVisibility.Team, "ada", text);
+            if (id % 10 != 0) continue;
+            var query = $"{verbs[random.Next(verbs.Length)]} the {objects[random.Next(objects.Length)]} {contexts[random.Next(contexts.Length)]}";
+            var expected = BruteForce(all.TakeLast(50).ToList(), query);
+            var found = index.FindMostSimilar(query, Bob, -1);
+            Assert.Equal(expected?.Id, found?.Idea.Id);
+            Assert.Equal(expected?.Score, found?.Score);
+        }
+    }
+}
