@@ -23,6 +23,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     private readonly ConcurrentQueue<Pending> _queue = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
     private int _transactions;
+    private IdeaInsert? _insert;
 
     /// <summary>Ideas waiting for a turn (for tests).</summary>
     internal int Queued => _queue.Count;
@@ -85,22 +86,14 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
 
     private async Task SaveAsync(IReadOnlyList<Pending> batch)
     {
+        Interlocked.Increment(ref _transactions);
         // A context of its own: the callers' contexts may hold other, unrelated changes that are not theirs to commit now.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ImproveBotDbContext>();
-        foreach (var pending in batch) db.Ideas.Add(pending.Idea);
-        Interlocked.Increment(ref _transactions);
-        try
-        {
-            // Not cancellable: once a batch starts, it finishes for everyone in it.
-            await gate.WriteAsync(() => db.SaveChangesAsync(CancellationToken.None), CancellationToken.None);
-        }
-        catch
-        {
-            // Leave the ideas as they were (no half-assigned ids) for a retry one by one.
-            foreach (var pending in batch) db.Entry(pending.Idea).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
-            throw;
-        }
+        var insert = _insert ??= new IdeaInsert(db);
+        // Not cancellable: once a batch starts, it finishes for everyone in it.
+        var ids = await gate.WriteAsync(() => insert.ExecuteAsync(db, batch.Select(p => p.Idea).ToList(), CancellationToken.None), CancellationToken.None);
+        for (var i = 0; i < batch.Count; i++) insert.SetId(batch[i].Idea, ids[i]);
     }
 
     private sealed class Pending(Idea idea)

@@ -4,7 +4,6 @@ using ImproveBot.Data;
 using ImproveBot.Discord.Commands;
 using ImproveBot.Testing.FakeDiscord;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using static ImproveBot.Host.Tests.Discord.DiscordTestKit;
 
@@ -174,12 +173,13 @@ public sealed class DiscordSlowCommandTests
     [Fact]
     public async Task SlowCommand_IsDeferredAndCompletedThroughTheWebhook()
     {
-        var slow = new SlowIdeaSaves();
-        await using var kit = await DiscordTestKit.StartAsync(services: s => s.ConfigureDbContext<SqliteImproveBotDbContext>(o => o.AddInterceptors(slow)));
-        slow.Armed = true;
+        await using var kit = await DiscordTestKit.StartAsync();
+        // The database is busy (another writer holds it) for longer than Discord waits.
+        var gate = kit.Host.Services.GetRequiredService<ImproveBot.Data.Stores.SqliteWriteGate>();
+        var release = new TaskCompletionSource();
+        var holder = gate.WriteAsync(() => release.Task, CancellationToken.None);
 
         var sending = kit.SendAsync(kit.Discord.SlashCommand(Ada, Guild, "idea", Text("text", "write before reading")));
-        await slow.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
         // The store is stuck; move the bot's clock past the ack budget until Discord gets its answer.
         for (var i = 0; i < 200 && !sending.IsCompleted; i++)
         {
@@ -192,33 +192,13 @@ public sealed class DiscordSlowCommandTests
         Assert.Equal(64, response.Data!["flags"]!.GetValue<int>());
         Assert.Empty(kit.Discord.WebhookEdits);
 
-        slow.Release.SetResult();
+        release.SetResult();
+        await holder;
         await EventuallyAsync(() => kit.Discord.WebhookEdits.Count == 1, "the deferred answer");
         var edit = kit.Discord.WebhookEdits.Single();
         Assert.StartsWith("Saved idea #1", edit.Body["content"]!.GetValue<string>());
         Assert.False(edit.HadAuthorizationHeader);
         Assert.Equal("""{"parse":[]}""", edit.Body["allowed_mentions"]!.ToJsonString());
         Assert.Equal(1, await kit.DbAsync(db => db.Ideas.CountAsync()));
-    }
-
-    /// <summary>Holds the first save that adds an idea until the test releases it (bounded), so "slow" needs no sleeping.</summary>
-    private sealed class SlowIdeaSaves : SaveChangesInterceptor
-    {
-        public volatile bool Armed;
-
-        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-            CancellationToken cancellationToken = default)
-        {
-            if (Armed && eventData.Context!.ChangeTracker.Entries<Idea>().Any(e => e.State == EntityState.Added))
-            {
-                Entered.TrySetResult();
-                await Release.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            }
-            return result;
-        }
     }
 }
