@@ -11,9 +11,10 @@ namespace ImproveBot.Data.Stores;
 /// Every caller still returns only after its own idea is committed: nothing is acknowledged before it is durable.
 /// </summary>
 /// <remarks>
-/// There is no background thread: callers queue their idea, then take turns at a lock. Whoever holds it writes
-/// everything queued so far, its own idea and those of the callers still waiting, who find theirs done when their
-/// turn comes. While one batch commits, the next one gathers.
+/// A caller queues its idea; if no one is writing, it becomes the writer and writes batches (its own idea and those of
+/// everyone who queued meanwhile) until its own is stored. The others just wait for theirs. Ideas still queued then
+/// get a writer of their own in the background, so no caller waits longer than its own batch. While one batch
+/// commits, the next one gathers.
 /// </remarks>
 internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
 {
@@ -21,7 +22,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     internal const int MaxBatch = 256;
 
     private readonly ConcurrentQueue<Pending> _queue = new();
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    private int _writing; // 1 while a caller writes batches
     private int _transactions;
     private IdeaInsert? _insert;
 
@@ -36,19 +37,32 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     {
         var pending = new Pending(idea);
         _queue.Enqueue(pending);
-        while (!pending.Done.Task.IsCompleted)
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0) await WriteAsWriterAsync(pending);
+        await pending.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs as the one writer: writes batches until <paramref name="mine"/> is stored (or, for a background writer,
+    /// until the queue is empty), steps down, and makes sure whatever was queued meanwhile has a writer.
+    /// </summary>
+    private async Task WriteAsWriterAsync(Pending? mine)
+    {
+        try
         {
-            await _turn.WaitAsync(ct);
-            try
-            {
-                if (!pending.Done.Task.IsCompleted) await WriteQueuedAsync();
-            }
-            finally
-            {
-                _turn.Release();
-            }
+            while (!_queue.IsEmpty && (mine is null || !mine.Done.Task.IsCompleted)) await WriteQueuedAsync();
         }
-        await pending.Done.Task;
+        catch (Exception ex)
+        {
+            // WriteQueuedAsync settles every idea it takes; this is only for the unexpected (e.g. the host stopping).
+            LogWriterFailed(logger, ex.GetType().Name);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+        // Looked at after stepping down, so an idea queued just as the writer finished is never left without one.
+        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+            _ = Task.Run(() => WriteAsWriterAsync(null));
     }
 
     private async Task WriteQueuedAsync()
@@ -101,6 +115,9 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         public Idea Idea { get; } = idea;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The idea writer stopped unexpectedly ({Error}); queued ideas get a new writer")]
+    private static partial void LogWriterFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Committing {Count} ideas together failed ({Error}); writing them one by one")]
     private static partial void LogBatchFailed(ILogger logger, int count, string error);
