@@ -79,7 +79,8 @@ public sealed partial class OutboxDispatcher(
 
         try
         {
-            await platform.SendAsync(entry.Message, ct);
+            // A second attempt does not know how the first ended; the platform may check before sending again.
+            await platform.SendAsync(entry.Attempts > 1 ? entry.Message with { MayHaveBeenSent = true } : entry.Message, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {

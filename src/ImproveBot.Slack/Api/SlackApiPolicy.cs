@@ -51,6 +51,7 @@ internal sealed record SlackApiPolicy
     {
         [SlackMethods.AppsConnectionsOpen] = SlackRateLimit.PerMinute(1),    // tier 1
         [SlackMethods.ConversationsOpen] = SlackRateLimit.PerMinute(50),     // tier 3
+        [SlackMethods.ConversationsHistory] = SlackRateLimit.PerMinute(50),  // tier 3
         [SlackMethods.UsersInfo] = SlackRateLimit.PerMinute(100),            // tier 4
         [SlackMethods.ViewsOpen] = SlackRateLimit.PerMinute(100),            // tier 4
         // "Special" and generous; a bound all the same so a bug that loops on auth.test cannot flood Slack.
@@ -72,6 +73,7 @@ internal static class SlackMethods
 {
     public const string AuthTest = "auth.test";
     public const string ConversationsOpen = "conversations.open";
+    public const string ConversationsHistory = "conversations.history";
     public const string ChatPostMessage = "chat.postMessage";
     public const string UsersInfo = "users.info";
     public const string ViewsOpen = "views.open";

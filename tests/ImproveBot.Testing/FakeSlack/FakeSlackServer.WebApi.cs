@@ -17,7 +17,7 @@ public sealed partial class FakeSlackServer
 
     private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)
     {
-        "auth.test", "conversations.open", "chat.postMessage", "users.info", "views.open", "apps.connections.open",
+        "auth.test", "conversations.open", "conversations.history", "chat.postMessage", "users.info", "views.open", "apps.connections.open",
     };
 
     private async Task HandleApiAsync(HttpContext http)
@@ -154,6 +154,7 @@ public sealed partial class FakeSlackServer
     {
         "auth.test" => AuthTest(),
         "conversations.open" => ConversationsOpen(args),
+        "conversations.history" => ConversationsHistory(args),
         "chat.postMessage" => PostMessage(args),
         "users.info" => UsersInfo(args),
         "views.open" => ViewsOpen(args),
@@ -256,6 +257,35 @@ public sealed partial class FakeSlackServer
         if (blocks is not null) message["blocks"] = blocks.DeepClone();
         if (threadTs is not null) message["thread_ts"] = threadTs;
         return Success(new JsonObject { ["channel"] = channel, ["ts"] = ts, ["message"] = message });
+    }
+
+    // Newest first, at most `limit` (default 100, at most 999); metadata only with include_all_metadata, as Slack does.
+    private JsonObject ConversationsHistory(JsonObject args)
+    {
+        var channel = Str(args, "channel");
+        if (string.IsNullOrEmpty(channel)) return Failure("channel_not_found");
+        var limit = int.TryParse(Str(args, "limit"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l)
+            ? Math.Clamp(l, 1, 999) : 100;
+        var withMetadata = Str(args, "include_all_metadata") is "true" or "1";
+        var messages = new JsonArray();
+        lock (_gate)
+        {
+            if (!_channels.Contains(channel)) return Failure("channel_not_found");
+            foreach (var posted in _messages.Where(m => m.Channel == channel).Reverse().Take(limit))
+            {
+                var message = new JsonObject
+                {
+                    ["type"] = "message",
+                    ["text"] = posted.Text,
+                    ["user"] = _options.BotUserId,
+                    ["bot_id"] = _options.BotId,
+                    ["ts"] = posted.Ts,
+                };
+                if (withMetadata && posted.Metadata is not null) message["metadata"] = posted.Metadata.DeepClone();
+                messages.Add(message);
+            }
+        }
+        return Success(new JsonObject { ["messages"] = messages, ["has_more"] = false });
     }
 
     private JsonObject UsersInfo(JsonObject args)
