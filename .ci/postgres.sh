@@ -67,8 +67,6 @@ pg_test_start() {
 
   export IMPROVEBOT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password"
   export IMPROVEBOT_TEST_POSTGRES_REQUIRED=1
-  # For tests that restart the server to prove nothing acknowledged is lost.
-  export IMPROVEBOT_TEST_POSTGRES_RESTART="${PG_TEST_AS[*]} $PG_TEST_BIN/pg_ctl -D $PG_TEST_DIR/data -w -t 60 -m fast restart"
   _pg_log "PostgreSQL $("$PG_TEST_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $PG_TEST_DIR)"
 }
 
@@ -80,5 +78,5 @@ pg_test_stop() {
   fi
   rm -rf "$PG_TEST_DIR"
   PG_TEST_DIR=""
-  unset IMPROVEBOT_TEST_POSTGRES IMPROVEBOT_TEST_POSTGRES_REQUIRED IMPROVEBOT_TEST_POSTGRES_RESTART
+  unset IMPROVEBOT_TEST_POSTGRES IMPROVEBOT_TEST_POSTGRES_REQUIRED
 }

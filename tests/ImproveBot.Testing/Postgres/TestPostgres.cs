@@ -19,9 +19,6 @@ public static class TestPostgres
     public const string Variable = "IMPROVEBOT_TEST_POSTGRES";
     public const string RequiredVariable = "IMPROVEBOT_TEST_POSTGRES_REQUIRED";
 
-    /// <summary>A command that restarts the test server (set by .ci/postgres.sh), for the restart test.</summary>
-    public const string RestartVariable = "IMPROVEBOT_TEST_POSTGRES_RESTART";
-
     public static string? AdminConnectionString =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 
@@ -65,15 +62,18 @@ public sealed class TestPostgresDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>Closes every session on this database (pooled ones included), as a server restart would.</summary>
-    public async Task TerminateSessionsAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Closes every session on this database (pooled ones included), as a server restart would, and returns how many.
+    /// Unlike a real restart it leaves the other tests' databases on the shared server alone.
+    /// </summary>
+    public async Task<long> TerminateSessionsAsync(CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(_admin);
         await connection.OpenAsync(ct);
         await using var kill = new NpgsqlCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()", connection);
         kill.Parameters.AddWithValue("name", Name);
-        await kill.ExecuteScalarAsync(ct);
+        return (long)(await kill.ExecuteScalarAsync(ct))!;
     }
 
     public async ValueTask DisposeAsync()
