@@ -3,7 +3,8 @@ using ImproveBot.Host;
 using ImproveBot.Host.Operations;
 
 // Verbs: none runs the bot; `migrate` applies database migrations and exits;
-// `healthcheck` asks a running bot's /healthz (for container health checks, which have no curl).
+// `healthcheck` asks a running bot's /healthz (for container health checks, which have no curl);
+// `copy-data` copies everything into another, empty database (SQLite to PostgreSQL).
 switch (args)
 {
     case ["migrate", ..]:
@@ -14,6 +15,8 @@ switch (args)
     }
     case ["healthcheck", ..]:
         return await HealthCheckVerb.RunAsync(args[1..]);
+    case ["copy-data", ..]:
+        return await CopyDataVerb.RunAsync(args[1..]);
     default:
     {
         await using var app = HostSetup.Build(args);
