@@ -46,6 +46,19 @@ internal sealed record SlackApiPolicy
     /// <summary>Calls that may wait in one limiter's queue; past that the caller is told to come back later.</summary>
     public int MaxQueuedPerLimiter { get; init; } = 100;
 
+    /// <summary>The defaults with every window divided by <paramref name="scale"/> (1 = Slack's real budgets).</summary>
+    public static SlackApiPolicy Scaled(double scale)
+    {
+        if (scale <= 1) return new SlackApiPolicy();
+        SlackRateLimit Scale(SlackRateLimit limit) => limit with { Window = limit.Window / scale };
+        var policy = new SlackApiPolicy();
+        return policy with
+        {
+            MethodLimits = policy.MethodLimits.ToFrozenDictionary(kv => kv.Key, kv => Scale(kv.Value), StringComparer.Ordinal),
+            PostMessagePerChannel = Scale(policy.PostMessagePerChannel),
+        };
+    }
+
     // Slack's tiers are "N+ per minute" per method and workspace; staying at N keeps us clear of 429s.
     public static IReadOnlyDictionary<string, SlackRateLimit> DefaultMethodLimits { get; } = new Dictionary<string, SlackRateLimit>(StringComparer.Ordinal)
     {

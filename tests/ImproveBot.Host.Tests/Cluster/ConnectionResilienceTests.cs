@@ -25,6 +25,9 @@ public sealed partial class ConnectionResilienceTests
             ["ConnectionStrings:ImproveBot"] = database.ConnectionString,
         });
 
+        // The scheduler too must be up (its cluster check-in uses the same database) before the connections go.
+        Assert.True(await ReadyWithinAsync(host, TimeSpan.FromSeconds(60)), "the bot never got ready");
+
         var acknowledged = new ConcurrentDictionary<string, long>();
         var refused = 0;
         using var done = new CancellationTokenSource();
@@ -62,6 +65,20 @@ public sealed partial class ConnectionResilienceTests
 
         using var after = await host.Http.PostAsJsonAsync("local/command", new { user = "user0", text = "/idea after the storm comes calm" });
         Assert.Matches(SavedIdea(), await after.Content.ReadAsStringAsync());
+        // Readiness (database and scheduler) comes back by itself.
+        Assert.True(await ReadyWithinAsync(host, TimeSpan.FromSeconds(60)), "the bot did not become ready again");
+    }
+
+    private static async Task<bool> ReadyWithinAsync(BotTestHost host, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var ready = await host.Http.GetAsync("readyz");
+            if (ready.StatusCode == HttpStatusCode.OK) return true;
+            await Task.Delay(200);
+        }
+        return false;
     }
 
     [GeneratedRegex(@"Saved idea #(\d+)")]
