@@ -4,7 +4,7 @@
 # conversations.open 50/min per workspace, chat.postMessage ~1/s per channel; see the fake's EnforceRateLimits).
 # To finish in minutes rather than hours, every rate-limit window is divided by SCALE on both sides (the fake's
 # budgets and the bot's own pacing, Slack:RateLimitScale), so SCALE=60 turns a minute's budget into a second's; the
-# times below are reported both as measured and multiplied back by SCALE.
+# wall time is compared with the floor at the same scale, and the bot's sending rate with the rate the limits allow.
 #
 # Reports per run: wall time (prompt due -> last prompt posted), prompts posted, distinct members reached,
 # duplicates (goal 0), HTTP 429s, and the floor the rate limits set: MEMBERS conversations.open calls at 50 per
@@ -140,9 +140,13 @@ n, members, prompts, users, limited, scale = int(n), int(members), int(prompts),
 due, first, last, floor = int(due), int(first), int(last), float(floor)
 wall = (last - due) / 1000 if last else float("nan")
 send = (last - first) / 1000 if last else float("nan")
+# The bot's own rate (messages per second while sending) against the rate the limits allow (50 per 60/scale s): at
+# Slack's real limits (scale 1) the allowed rate is 0.83/s, so a bot that sends faster than that finishes at the floor.
+rate = prompts / send if send > 0 else float("nan")
+allowed = 50 * scale / 60
 print(f"instances={n} members={members} prompts_posted={prompts} members_reached={users} duplicates={prompts - users} "
-      f"http_429={limited} wall_due_to_last={wall:.1f}s first_to_last={send:.1f}s floor={floor:.1f}s "
-      f"wall/floor={wall / floor:.2f} (at Slack's real limits: wall≈{wall * scale / 60:.0f} min, floor {floor * scale / 60:.0f} min)")
+      f"http_429={limited} wall_due_to_last={wall:.1f}s first_to_last={send:.1f}s floor={floor:.1f}s wall/floor={wall / floor:.2f} "
+      f"bot_rate={rate:.1f}/s allowed_rate={allowed:.1f}/s")
 PY
 )
   log "$result"
