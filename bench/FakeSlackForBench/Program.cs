@@ -9,14 +9,32 @@ using ImproveBot.Testing.FakeSlack;
 // stderr, how many calls of each Web API method it answered, so the load script can show what the bot asked.
 //
 // Usage: FakeSlackForBench [--users N] [--seconds S]     (defaults: 50 users, 600 s)
+//        [--fanout --enforce-limits SCALE --status-file PATH]
+// --fanout (bench/fanout.sh): users are named as BenchData seeds them (U0LOAD00001…, up to 99,999), Slack's documented
+// rate limits are enforced with every window divided by SCALE, and PATH is rewritten every 100 ms with
+// "prompts=<posted> users=<distinct users prompted> first_ms=<unix ms> last_ms=<unix ms> ratelimited=<429s>".
 
 var users = 50;
 var seconds = 600;
+var fanout = false;
+double? enforce = null;
+string? statusFile = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--users" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var u) && u is > 0 and <= 9999:
+        case "--fanout":
+            fanout = true;
+            break;
+        case "--enforce-limits" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale is >= 1 and <= 1000:
+            enforce = scale;
+            i++;
+            break;
+        case "--status-file" when i + 1 < args.Length:
+            statusFile = args[i + 1];
+            i++;
+            break;
+        case "--users" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var u) && u is > 0 and <= 99_999:
             users = u;
             i++;
             break;
@@ -37,15 +55,22 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
 string[] zones = ["Europe/London", "America/New_York", "Asia/Tokyo", "Europe/Berlin", "America/Los_Angeles", "UTC"];
-var fake = await FakeSlackServer.StartAsync(new FakeSlackOptions());
+if (!fanout && users > 9999)
+{
+    await Console.Error.WriteLineAsync("more than 9,999 users needs --fanout");
+    return 2;
+}
+var fake = await FakeSlackServer.StartAsync(new FakeSlackOptions { EnforceRateLimits = enforce });
 await using (fake)
 {
     for (var n = 1; n <= users; n++)
     {
         var name = $"load{n:D2}";
-        fake.AddUser(new FakeSlackUser($"U0LOAD{n:D4}", name, zones[n % zones.Length]) { RealName = $"Load Tester {n}" });
+        var id = fanout ? ImproveBot.Testing.Bench.BenchData.UserId(n) : $"U0LOAD{n:D4}";
+        fake.AddUser(new FakeSlackUser(id, name, zones[n % zones.Length]) { RealName = $"Load Tester {n}" });
     }
     fake.AddChannel("C0BENCH");
+    var status = statusFile is null ? Task.CompletedTask : WriteStatusAsync(fake, statusFile, stop.Token);
 
     Console.WriteLine($"READY {fake.ApiBaseUrl} {fake.BotToken}");
     await Console.Out.FlushAsync();
@@ -64,12 +89,41 @@ await using (fake)
     var why = await Task.WhenAny(stdinClosed, timedOut, stopped);
     var reason = why == stdinClosed ? "stdin closed" : why == timedOut && !stop.IsCancellationRequested ? $"{seconds} s passed" : "signal";
 
+    await stop.CancelAsync();
+    await status;
     var calls = fake.Calls.GroupBy(c => c.Method, StringComparer.Ordinal)
         .OrderBy(g => g.Key, StringComparer.Ordinal)
         .Select(g => $"{g.Key}={g.Count()}" + (g.Count(c => c.Error is not null || c.HttpStatus != 200) is var bad and > 0 ? $" ({bad} failed)" : ""));
     await Console.Error.WriteLineAsync($"fake slack stopping ({reason}); calls answered: {string.Join(", ", calls.DefaultIfEmpty("none"))}");
 }
 return 0;
+
+// The fan-out's progress, for bench/fanout.sh: prompt messages posted, distinct users reached, and when the first and
+// the last of them arrived. Rewritten whole (write then rename) so the script never reads half a line.
+static async Task WriteStatusAsync(FakeSlackServer fake, string path, CancellationToken ct)
+{
+    long first = 0, last = 0;
+    var lastCount = 0;
+    while (!ct.IsCancellationRequested)
+    {
+        var prompts = fake.PostedMessages.Where(m => m.Metadata?["event_payload"]?["key"]?.GetValue<string>().StartsWith("prompt:", StringComparison.Ordinal) == true).ToList();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (prompts.Count > 0 && first == 0) first = now;
+        if (prompts.Count != lastCount) (last, lastCount) = (now, prompts.Count);
+        var distinct = prompts.Select(m => m.Channel).Distinct().Count();
+        var limited = fake.Calls.Count(c => c.HttpStatus == 429);
+        await File.WriteAllTextAsync(path + ".tmp", FormattableString.Invariant(
+            $"prompts={prompts.Count} users={distinct} first_ms={first} last_ms={last} ratelimited={limited}\n"), CancellationToken.None);
+        File.Move(path + ".tmp", path, overwrite: true);
+        try
+        {
+            await Task.Delay(100, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
 
 void Stop(PosixSignalContext context)
 {

@@ -15,6 +15,8 @@ public static class CoreSetup
     public static IServiceCollection AddImproveBotCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Cluster.InstanceIdentity.ForThisProcess());
+        services.AddSingleton<Cluster.SingletonLeaseRunner>();
         services.TryAddSingleton(new OutboxPolicy());
         services.AddScoped<MemberService>();
         services.AddSingleton<MemberCache>();

@@ -1,14 +1,17 @@
+using ImproveBot.Core.Cluster;
 using ImproveBot.Core.Ideas;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Reflections;
 using ImproveBot.Core.Storage;
+using ImproveBot.Data.Cluster;
 using ImproveBot.Data.Outbox;
 using ImproveBot.Data.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ImproveBot.Data;
 
@@ -42,6 +45,9 @@ public static class DataSetup
         services.AddScoped<IOutbox, EfOutbox>();
         services.AddScoped<IUnitOfWork, EfUnitOfWork>();
         services.AddScoped<IInboundLog, EfInboundLog>();
+        services.TryAddSingleton(InstanceIdentity.ForThisProcess());
+        if (database.Provider == DatabaseProvider.Postgres) services.AddSingleton<ISingletonLease, EfSingletonLease>();
+        else services.AddSingleton<ISingletonLease, ProcessSingletonLease>();
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<IdeaGroupCommit>();
         services.AddSingleton<DatabaseMigrator>();

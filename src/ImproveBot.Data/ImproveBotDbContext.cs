@@ -28,6 +28,7 @@ internal abstract class ImproveBotDbContext(DbContextOptions options) : DbContex
     public DbSet<Reflection> Reflections => Set<Reflection>();
     public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
     public DbSet<Stores.ProcessedEvent> ProcessedEvents => Set<Stores.ProcessedEvent>();
+    public DbSet<Cluster.SingletonLeaseRow> SingletonLeases => Set<Cluster.SingletonLeaseRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ImproveBotDbContext).Assembly);

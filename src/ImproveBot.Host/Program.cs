@@ -5,7 +5,8 @@ using ImproveBot.Host.Operations;
 
 // Verbs: none runs the bot; `migrate` applies database migrations and exits;
 // `healthcheck` asks a running bot's /healthz (for container health checks, which have no curl);
-// `register-commands [--guild <id>]` bulk-overwrites the Discord slash commands (globally, or in one server) and exits.
+// `register-commands [--guild <id>]` bulk-overwrites the Discord slash commands (globally, or in one server) and exits;
+// `copy-data` copies everything into another, empty database (SQLite to PostgreSQL).
 switch (args)
 {
     case [RegisterCommandsVerb.Name, ..]:
@@ -27,6 +28,8 @@ switch (args)
     }
     case ["healthcheck", ..]:
         return await HealthCheckVerb.RunAsync(args[1..]);
+    case ["copy-data", ..]:
+        return await CopyDataVerb.RunAsync(args[1..]);
     default:
     {
         await using var app = HostSetup.Build(args);

@@ -12,6 +12,12 @@ namespace ImproveBot.Slack;
 /// </summary>
 internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
 {
+    /// <summary>The metadata event type that marks the bot's outbox messages.</summary>
+    public const string OutboxEventType = "improvebot_outbox";
+
+    // How far back a re-send looks for its earlier attempt: a DM gets a handful of bot messages a week.
+    private const int HistoryLookback = 50;
+
     // A user's DM channel id never changes; remembering it halves the calls of a weekly fan-out.
     private readonly ConcurrentDictionary<string, string> _dmChannels = new(StringComparer.Ordinal);
 
@@ -30,12 +36,14 @@ internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
                 : message.Destination.Address;
             var parts = SlackMessageRenderer.Render(message.Content);
             var thread = ThreadRound(message.Content) is { } round && _promptThreads.TryGetValue((channel, round), out var ts) ? ts : null;
+            var alreadyThere = await AlreadyPostedPartsAsync(message, channel, cancellationToken);
             for (var i = 0; i < parts.Count; i++)
             {
+                if (alreadyThere.Contains(i)) continue;
                 // The idempotency key rides along as message metadata, so a message can be recognised later.
                 var metadata = new JsonObject
                 {
-                    ["event_type"] = "improvebot_outbox",
+                    ["event_type"] = OutboxEventType,
                     ["event_payload"] = new JsonObject { ["key"] = message.IdempotencyKey, ["part"] = i },
                 };
                 var posted = await slack.PostMessageAsync(channel, parts[i].Text, parts[i].Blocks, thread, metadata, cancellationToken);
@@ -51,6 +59,21 @@ internal sealed class SlackChatPlatform(ISlackApi slack) : IChatPlatform
             throw new ChatDeliveryException(ex.Message, ex.IsTransient, inner: ex);
         }
     }
+
+    /// <summary>
+    /// For a message an earlier attempt may already have delivered (an instance died between Slack's answer and the
+    /// outbox record, or a lease ran out mid-send), the parts Slack already has, found by the idempotency key in
+    /// their metadata. DMs only: reading a channel's history needs a scope (<c>channels:history</c>) the bot does not
+    /// ask for, so a digest that was cut in half may still repeat its first part.
+    /// </summary>
+    private async Task<IReadOnlySet<int>> AlreadyPostedPartsAsync(OutboundMessage message, string channel, CancellationToken ct)
+    {
+        if (!message.MayHaveBeenSent || message.Destination.Kind != DestinationKind.DirectMessage) return EmptyParts;
+        var keys = await slack.RecentOutboxKeysAsync(channel, HistoryLookback, ct);
+        return keys.Where(k => k.Key == message.IdempotencyKey).Select(k => k.Part).ToHashSet();
+    }
+
+    private static readonly IReadOnlySet<int> EmptyParts = new HashSet<int>();
 
     private static long? ThreadRound(MessageContent content) => content switch
     {

@@ -23,6 +23,13 @@ internal sealed class SlackOptions : IValidatableObject
     [Range(1, 10)]
     public int SocketConnections { get; set; } = 1;
 
+    /// <summary>
+    /// Divides the windows of the client-side rate limits (60 = Slack's per-minute budgets per second). Only for load
+    /// tests against a fake Slack that enforces the same scaled limits; against Slack it stays 1.
+    /// </summary>
+    [Range(1, 1000)]
+    public double RateLimitScale { get; set; } = 1;
+
     /// <summary>Slack user ids allowed to run admin commands besides workspace admins and owners.</summary>
     public List<string>? AdminUserIds { get; set; }
 

@@ -18,7 +18,14 @@ public interface IChatPlatform
 }
 
 /// <summary>A message ready to send, with the idempotency key it is stored under in the outbox.</summary>
-public sealed record OutboundMessage(string IdempotencyKey, Destination Destination, MessageContent Content);
+public sealed record OutboundMessage(string IdempotencyKey, Destination Destination, MessageContent Content)
+{
+    /// <summary>
+    /// True when an earlier attempt may have reached the platform without the outbox learning of it (the instance
+    /// died mid-send, or a lease ran out): a platform that can look up its own messages by key checks first.
+    /// </summary>
+    public bool MayHaveBeenSent { get; init; }
+}
 
 /// <summary>Where a message goes: a member's DM or a team channel.</summary>
 public sealed record Destination(DestinationKind Kind, string Platform, string TenantId, string Address)

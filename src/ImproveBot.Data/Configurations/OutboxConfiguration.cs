@@ -19,6 +19,18 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxRow>
         b.Property(o => o.LastError).HasMaxLength(500);
         b.HasIndex(o => new { o.State, o.NextAttemptAt });
         b.HasIndex(o => o.ClaimToken);
+        b.Property(o => o.ClaimedBy).HasMaxLength(100);
+    }
+}
+
+internal sealed class SingletonLeaseConfiguration : IEntityTypeConfiguration<Cluster.SingletonLeaseRow>
+{
+    public void Configure(EntityTypeBuilder<Cluster.SingletonLeaseRow> b)
+    {
+        b.ToTable("singleton_leases");
+        b.HasKey(l => l.Name);
+        b.Property(l => l.Name).HasMaxLength(100);
+        b.Property(l => l.Holder).HasMaxLength(100).IsRequired();
     }
 }
 

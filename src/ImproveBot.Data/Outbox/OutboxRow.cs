@@ -25,6 +25,9 @@ internal sealed class OutboxRow
     /// <summary>Identifies the dispatcher pass that claimed the row, so a claim is read back by whoever made it.</summary>
     public Guid? ClaimToken { get; set; }
 
+    /// <summary>The instance (<see cref="Core.Cluster.InstanceIdentity"/>) that claimed the row last: which one to look at when a message is stuck in flight.</summary>
+    public string? ClaimedBy { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public string? LastError { get; set; }

@@ -27,7 +27,7 @@ internal sealed class EfUnitOfWork(ImproveBotDbContext db, SqliteWriteGate gate)
     }
 
     // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) and _PRIMARYKEY (1555); PostgreSQL: unique_violation 23505.
-    private static bool IsUniqueViolation(Exception? ex) => ex switch
+    internal static bool IsUniqueViolation(Exception? ex) => ex switch
     {
         SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555,
         PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,

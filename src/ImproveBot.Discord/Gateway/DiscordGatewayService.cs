@@ -1,3 +1,4 @@
+using ImproveBot.Core.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,18 +6,35 @@ using Microsoft.Extensions.Logging;
 namespace ImproveBot.Discord.Gateway;
 
 /// <summary>
-/// Runs the <see cref="DiscordGatewayClient"/> while the host runs. A Gateway that Discord refuses for good
-/// (bad token, disallowed intents) stops alone: HTTP interactions keep working, and the log says what to fix.
+/// Runs the <see cref="DiscordGatewayClient"/> while the host runs, on one instance at a time: several instances on one
+/// database compete for the <c>discord-gateway</c> lease, and the holder keeps the connection (Discord would deliver
+/// each DM to every connection). When the holder dies, another takes the lease and connects. A Gateway that Discord
+/// refuses for good (bad token, disallowed intents) stops alone: HTTP interactions keep working, and the log says what to fix.
 /// </summary>
-internal sealed partial class DiscordGatewayService(DiscordGatewayClient client, ILogger<DiscordGatewayService> logger) : BackgroundService
+internal sealed partial class DiscordGatewayService(
+    DiscordGatewayClient client,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    ILogger<DiscordGatewayService> logger,
+    ISingletonLease? lease = null) : BackgroundService
 {
+    public const string LeaseName = "discord-gateway";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // Without a lease (no database registered, as in a bare Gateway host) the one process holds the connection.
+        var runner = new SingletonLeaseRunner(lease ?? AlwaysHeld.Instance, time, loggers.CreateLogger<SingletonLeaseRunner>());
         try
         {
-            if (await client.RunAsync(stoppingToken) == GatewayStopReason.Fatal) LogGatewayGivenUp(logger);
+            await runner.RunAsync(LeaseName, async held =>
+            {
+                if (await client.RunAsync(held) != GatewayStopReason.Fatal) return;
+                LogGatewayGivenUp(logger);
+                await stop.CancelAsync(); // no other instance would fare better with the same token
+            }, SingletonLeaseTiming.Default, stop.Token);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
         catch (Exception ex)
@@ -31,6 +49,16 @@ internal sealed partial class DiscordGatewayService(DiscordGatewayClient client,
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The Discord Gateway client failed unexpectedly and is stopped")]
     private static partial void LogGatewayCrashed(ILogger logger, Exception exception);
+}
+
+/// <summary>The lease of a single process: always its own.</summary>
+internal sealed class AlwaysHeld : ISingletonLease
+{
+    public static readonly AlwaysHeld Instance = new();
+
+    public Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct) => Task.FromResult(true);
+
+    public Task ReleaseAsync(string name, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>

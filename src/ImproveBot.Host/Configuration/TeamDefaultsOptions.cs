@@ -72,6 +72,23 @@ internal sealed class SchedulingOptions
     /// <summary>How often the outbox dispatcher looks for messages to send.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Scheduling:DispatchInterval must be between 00:00:01 and 00:10:00.")]
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a claimed outbox message stays reserved for the instance that claimed it. An instance that dies
+    /// mid-send leaves its claims to the others after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:30:00", ErrorMessage = "Scheduling:OutboxLease must be between 00:00:05 and 00:30:00.")]
+    public TimeSpan OutboxLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// On PostgreSQL (clustered Quartz): how often each instance checks in. A dead instance's scheduled work is taken
+    /// over roughly this long plus <see cref="ClusterCheckinMisfireThreshold"/> after its last check-in.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Scheduling:ClusterCheckinInterval must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Scheduling:ClusterCheckinMisfireThreshold must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(20);
 }
 
 /// <summary>The admin HTTP API. Bound from the <c>Api</c> section.</summary>

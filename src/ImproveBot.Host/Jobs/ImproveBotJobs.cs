@@ -1,5 +1,4 @@
 using ImproveBot.Core.Digest;
-using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Prompts;
 using Quartz;
 
@@ -46,14 +45,4 @@ internal sealed class FollowUpJob(ImproveBot.Core.FollowUps.FollowUpService foll
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         context.Result = await followUps.SendDueAsync(cancellationToken);
-}
-
-/// <summary>Sends what the outbox holds.</summary>
-[DisallowConcurrentExecution]
-internal sealed class OutboxDispatchJob(OutboxDispatcher dispatcher) : IJob
-{
-    public static readonly JobKey Key = new("outbox", "improvebot");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        context.Result = await dispatcher.DispatchDueAsync(cancellationToken);
 }

@@ -24,6 +24,12 @@ internal interface ISlackApi
     /// <param name="metadata">Message metadata (<c>event_type</c>, <c>event_payload</c>), e.g. the outbox idempotency key.</param>
     Task<string> PostMessageAsync(string channel, string text, JsonArray? blocks, string? threadTs, JsonObject? metadata, CancellationToken ct);
 
+    /// <summary>
+    /// <c>conversations.history</c> with metadata: the outbox keys and parts of the newest <paramref name="limit"/>
+    /// messages in <paramref name="channel"/> that carry ImproveBot's outbox metadata.
+    /// </summary>
+    Task<IReadOnlyList<(string Key, int Part)>> RecentOutboxKeysAsync(string channel, int limit, CancellationToken ct);
+
     /// <summary><c>users.info</c>: the user's IANA zone (null when Slack has none), name and admin flags.</summary>
     Task<SlackUser> GetUserAsync(string userId, CancellationToken ct);
 

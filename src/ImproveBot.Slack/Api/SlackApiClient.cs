@@ -104,6 +104,20 @@ internal sealed partial class SlackApiClient : ISlackApi
         return answer.Ts is { Length: > 0 } ts ? ts : throw new SlackApiException(method, InvalidResponseError, "ts missing");
     }
 
+    public async Task<IReadOnlyList<(string Key, int Part)>> RecentOutboxKeysAsync(string channel, int limit, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        const string method = SlackMethods.ConversationsHistory;
+        // A read method: form arguments, like users.info.
+        var body = RequestBody.Form(FormattableString.Invariant(
+            $"channel={Uri.EscapeDataString(channel)}&limit={Math.Clamp(limit, 1, 200)}&include_all_metadata=true"));
+        var answer = await CallAsync(method, BotToken, body, channel: null, SlackWireJson.Default.ConversationsHistoryResponse, ct);
+        return (answer.Messages ?? [])
+            .Where(m => m.Metadata is { EventType: SlackChatPlatform.OutboxEventType, EventPayload.Key: { Length: > 0 } })
+            .Select(m => (m.Metadata!.EventPayload!.Key!, m.Metadata.EventPayload.Part ?? 0))
+            .ToList();
+    }
+
     public async Task<SlackUser> GetUserAsync(string userId, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);

@@ -46,11 +46,25 @@ internal sealed record SlackApiPolicy
     /// <summary>Calls that may wait in one limiter's queue; past that the caller is told to come back later.</summary>
     public int MaxQueuedPerLimiter { get; init; } = 100;
 
+    /// <summary>The defaults with every window divided by <paramref name="scale"/> (1 = Slack's real budgets).</summary>
+    public static SlackApiPolicy Scaled(double scale)
+    {
+        if (scale <= 1) return new SlackApiPolicy();
+        SlackRateLimit Scale(SlackRateLimit limit) => limit with { Window = limit.Window / scale };
+        var policy = new SlackApiPolicy();
+        return policy with
+        {
+            MethodLimits = policy.MethodLimits.ToFrozenDictionary(kv => kv.Key, kv => Scale(kv.Value), StringComparer.Ordinal),
+            PostMessagePerChannel = Scale(policy.PostMessagePerChannel),
+        };
+    }
+
     // Slack's tiers are "N+ per minute" per method and workspace; staying at N keeps us clear of 429s.
     public static IReadOnlyDictionary<string, SlackRateLimit> DefaultMethodLimits { get; } = new Dictionary<string, SlackRateLimit>(StringComparer.Ordinal)
     {
         [SlackMethods.AppsConnectionsOpen] = SlackRateLimit.PerMinute(1),    // tier 1
         [SlackMethods.ConversationsOpen] = SlackRateLimit.PerMinute(50),     // tier 3
+        [SlackMethods.ConversationsHistory] = SlackRateLimit.PerMinute(50),  // tier 3
         [SlackMethods.UsersInfo] = SlackRateLimit.PerMinute(100),            // tier 4
         [SlackMethods.ViewsOpen] = SlackRateLimit.PerMinute(100),            // tier 4
         // "Special" and generous; a bound all the same so a bug that loops on auth.test cannot flood Slack.
@@ -72,6 +86,7 @@ internal static class SlackMethods
 {
     public const string AuthTest = "auth.test";
     public const string ConversationsOpen = "conversations.open";
+    public const string ConversationsHistory = "conversations.history";
     public const string ChatPostMessage = "chat.postMessage";
     public const string UsersInfo = "users.info";
     public const string ViewsOpen = "views.open";

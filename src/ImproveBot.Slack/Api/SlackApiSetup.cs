@@ -21,7 +21,8 @@ internal static class SlackApiSetup
     {
         services.AddOptions<SlackOptions>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new SlackApiPolicy());
+        // A policy registered before (tests) wins; otherwise the defaults, time-scaled only for load tests.
+        services.TryAddSingleton(sp => SlackApiPolicy.Scaled(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>().Value.RateLimitScale));
         services.TryAddSingleton<SlackRateLimits>();
 
         services.AddHttpClient(HttpClientName, http =>

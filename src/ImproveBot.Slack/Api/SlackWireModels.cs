@@ -46,6 +46,29 @@ internal sealed class PostMessageResponse : SlackResponse
     public string? Channel { get; init; }
 }
 
+internal sealed class ConversationsHistoryResponse : SlackResponse
+{
+    public List<SlackHistoryMessageDto>? Messages { get; init; }
+}
+
+internal sealed class SlackHistoryMessageDto
+{
+    public string? Ts { get; init; }
+    public SlackMetadataDto? Metadata { get; init; }
+}
+
+internal sealed class SlackMetadataDto
+{
+    public string? EventType { get; init; }
+    public SlackOutboxPayloadDto? EventPayload { get; init; }
+}
+
+internal sealed class SlackOutboxPayloadDto
+{
+    public string? Key { get; init; }
+    public int? Part { get; init; }
+}
+
 internal sealed class UsersInfoResponse : SlackResponse
 {
     public SlackUserDto? User { get; init; }
@@ -93,6 +116,7 @@ internal sealed class SlackProfileDto
 [JsonSerializable(typeof(ConversationsOpenResponse))]
 [JsonSerializable(typeof(PostMessageResponse))]
 [JsonSerializable(typeof(UsersInfoResponse))]
+[JsonSerializable(typeof(ConversationsHistoryResponse))]
 [JsonSerializable(typeof(ViewsOpenResponse))]
 [JsonSerializable(typeof(ConnectionsOpenResponse))]
 internal sealed partial class SlackWireJson : JsonSerializerContext;

@@ -5,23 +5,29 @@ using ImproveBot.Core.Storage;
 using ImproveBot.Data.Tests.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ImproveBot.Testing.Postgres;
 using NodaTime;
 
 namespace ImproveBot.Data.Tests.Outbox;
 
-/// <summary>The dispatcher against a scripted platform, on a real SQLite outbox.</summary>
+/// <summary>The dispatcher against a scripted platform, on a real outbox on both providers.</summary>
 public sealed class OutboxDispatcherTests : IAsyncLifetime
 {
     private readonly ScriptedPlatform _platform = new();
-    private SqliteStore _store = null!;
+    private TestStore _store = null!;
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    public async Task InitializeAsync() =>
-        _store = await SqliteStore.CreateAsync(s => s
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private async Task StartAsync(TestProvider provider) =>
+        _store = await TestStore.CreateAsync(provider, s => s
             .AddSingleton<IChatPlatform>(_platform)
             .AddSingleton(new OutboxPolicy(MaxAttempts: 3)));
 
-    public async Task DisposeAsync() => await _store.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+    }
 
     private sealed class ScriptedPlatform : IChatPlatform
     {
@@ -30,9 +36,13 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         public int Calls { get; private set; }
         public string Name => "test";
 
+        /// <summary>Runs inside every send, e.g. to let time pass or to stop the dispatcher mid-batch.</summary>
+        public Action? OnSend { get; set; }
+
         public Task SendAsync(OutboundMessage message, CancellationToken cancellationToken)
         {
             Calls++;
+            OnSend?.Invoke();
             if (Script.TryDequeue(out var failure) && failure is not null) throw failure;
             Delivered.Add(message.IdempotencyKey);
             return Task.CompletedTask;
@@ -66,9 +76,10 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     private Task<OutboxState> StateAsync() =>
         _store.InScopeAsync(async sp => (await sp.GetRequiredService<ImproveBotDbContext>().Outbox.SingleAsync()).State);
 
-    [Fact]
-    public async Task RateLimited_WaitsForRetryAfter_ThenSendsOnce_AndOnlyThenMarksThePromptSent()
+    [Theory, SqliteData, PostgresData]
+    public async Task RateLimited_WaitsForRetryAfter_ThenSendsOnce_AndOnlyThenMarksThePromptSent(TestProvider provider)
     {
+        await StartAsync(provider);
         var delivery = await QueuePromptAsync();
         _platform.Script.Enqueue(new ChatDeliveryException("429", isTransient: true, TimeSpan.FromSeconds(30)));
 
@@ -91,9 +102,10 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Single(_platform.Delivered);
     }
 
-    [Fact]
-    public async Task PermanentRefusal_FailsAtOnce_WithoutRetrying()
+    [Theory, SqliteData, PostgresData]
+    public async Task PermanentRefusal_FailsAtOnce_WithoutRetrying(TestProvider provider)
     {
+        await StartAsync(provider);
         await QueuePromptAsync();
         _platform.Script.Enqueue(new ChatDeliveryException("channel_not_found", isTransient: false));
         await DispatchAsync();
@@ -103,9 +115,10 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(OutboxState.Failed, await StateAsync());
     }
 
-    [Fact]
-    public async Task UnexpectedErrors_AreRetriedWithBackoff_UpToMaxAttempts()
+    [Theory, SqliteData, PostgresData]
+    public async Task UnexpectedErrors_AreRetriedWithBackoff_UpToMaxAttempts(TestProvider provider)
     {
+        await StartAsync(provider);
         var delivery = await QueuePromptAsync();
         for (var i = 0; i < 5; i++) _platform.Script.Enqueue(new InvalidOperationException("boom"));
 
@@ -120,9 +133,10 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Pending, (await DeliveryAsync(delivery)).Status);
     }
 
-    [Fact]
-    public async Task MessageForAnUnconfiguredPlatform_FailsWithoutThrowing()
+    [Theory, SqliteData, PostgresData]
+    public async Task MessageForAnUnconfiguredPlatform_FailsWithoutThrowing(TestProvider provider)
     {
+        await StartAsync(provider);
         await _store.InScopeAsync(async sp =>
         {
             await sp.GetRequiredService<IOutbox>().EnqueueAsync(new OutboundMessage("notice:1",
@@ -131,5 +145,61 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         });
         Assert.Equal(0, await DispatchAsync());
         Assert.Equal(OutboxState.Failed, await StateAsync());
+    }
+
+    private async Task QueueNoticesAsync(int count)
+    {
+        await _store.InScopeAsync(async sp =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await sp.GetRequiredService<IOutbox>().EnqueueAsync(new OutboundMessage($"notice:{i}",
+                    Destination.DirectMessage(new MemberRef("test", "T1", $"U{i}")), new NoticeMessage("hi")), null, _store.Clock.GetUtcNow(), Ct);
+            }
+            await sp.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct);
+        });
+    }
+
+    private Task<List<(string Key, OutboxState State, int Attempts)>> RowsAsync() =>
+        _store.InScopeAsync(async sp => (await sp.GetRequiredService<ImproveBotDbContext>().Outbox.OrderBy(o => o.Id).ToListAsync())
+            .Select(o => (o.Key, o.State, o.Attempts)).ToList());
+
+    [Theory, SqliteData, PostgresData]
+    public async Task SlowBatch_StopsSendingBeforeItsLeaseRunsOut_AndHandsTheRestToTheNextClaim(TestProvider provider)
+    {
+        await StartAsync(provider);
+        await QueueNoticesAsync(5);
+        // Each send takes 40 s (rate limits); the lease is 2 min and no send starts in its last 30 s, so a claim
+        // covers three sends and the other two must not go out under it (another instance could re-claim them).
+        _platform.OnSend = () => _store.Clock.Advance(TimeSpan.FromSeconds(40));
+
+        Assert.Equal(5, await DispatchAsync());
+
+        Assert.Equal(5, _platform.Delivered.Distinct().Count());
+        Assert.Equal(5, _platform.Calls);
+        var rows = await RowsAsync();
+        Assert.All(rows, r => Assert.Equal(OutboxState.Sent, r.State));
+        // The two handed back were not charged an attempt for the claim they did not use.
+        Assert.All(rows, r => Assert.Equal(1, r.Attempts));
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Stopping_FinishesTheSendInProgress_AndReleasesTheRestAtOnce(TestProvider provider)
+    {
+        await StartAsync(provider);
+        await QueueNoticesAsync(4);
+        using var stopping = new CancellationTokenSource();
+        _platform.OnSend = stopping.Cancel; // the host starts shutting down during the first send
+
+        var sent = await _store.InScopeAsync(sp => sp.GetRequiredService<OutboxDispatcher>().DispatchDueAsync(Ct, stopping: stopping.Token));
+
+        Assert.Equal(1, sent);
+        var rows = await RowsAsync();
+        Assert.Equal(OutboxState.Sent, rows[0].State);
+        Assert.All(rows.Skip(1), r => Assert.Equal((OutboxState.Pending, 0), (r.State, r.Attempts)));
+        // Another instance can take them now, without waiting for the lease.
+        var next = await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().ClaimDueAsync(_store.Clock.GetUtcNow(),
+            _store.Clock.GetUtcNow() + TimeSpan.FromMinutes(2), 10, Ct));
+        Assert.Equal(3, next.Count);
     }
 }

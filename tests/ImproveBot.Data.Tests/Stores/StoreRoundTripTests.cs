@@ -7,18 +7,25 @@ using ImproveBot.Data.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ImproveBot.Testing.Postgres;
 using NodaTime;
 
 namespace ImproveBot.Data.Tests.Stores;
 
+/// <summary>The stores on a real database, on both providers (PostgreSQL rows skip without a test server, see TestPostgres).</summary>
 public sealed class StoreRoundTripTests : IAsyncLifetime
 {
-    private SqliteStore _store = null!;
+    private TestStore _store = null!;
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    public async Task InitializeAsync() => _store = await SqliteStore.CreateAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _store.DisposeAsync();
+    private async Task StartAsync(TestProvider provider) => _store = await TestStore.CreateAsync(provider);
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+    }
 
     private Task<Member> MemberAsync(string user) =>
         _store.InScopeAsync(async sp => (await sp.GetRequiredService<MemberService>()
@@ -55,6 +62,7 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task Migrate_CreatesTheFileInWalMode()
     {
+        await StartAsync(TestProvider.Sqlite);
         Assert.True(File.Exists(_store.DatabasePath));
         await using var connection = new SqliteConnection($"Data Source={_store.DatabasePath}");
         await connection.OpenAsync();
@@ -63,9 +71,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
 
-    [Fact]
-    public async Task Idea_RoundTripsEveryField()
+    [Theory, SqliteData, PostgresData]
+    public async Task Idea_RoundTripsEveryField(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var id = await AddIdeaAsync(ada, "read with a question first", IdeaVisibility.Anonymous, "reading", "focus");
 
@@ -82,9 +91,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         Assert.Equal(_store.Clock.GetUtcNow(), idea.CreatedAt);
     }
 
-    [Fact]
-    public async Task Search_PrivateIdea_OnlyFoundByItsAuthor()
+    [Theory, SqliteData, PostgresData]
+    public async Task Search_PrivateIdea_OnlyFoundByItsAuthor(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var bob = await MemberAsync("bob");
         await AddIdeaAsync(ada, "my private note", IdeaVisibility.Private);
@@ -99,9 +109,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         Assert.Equal(["a team idea"], forAdmin.Select(i => i.Text));
     }
 
-    [Fact]
-    public async Task Search_ByTagWordsAndAuthorName()
+    [Theory, SqliteData, PostgresData]
+    public async Task Search_ByTagWordsAndAuthorName(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var bob = await MemberAsync("bob");
         await AddIdeaAsync(ada, "Read papers with a QUESTION", IdeaVisibility.Team, "reading");
@@ -121,9 +132,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         Assert.Equal(2, (await Texts(new IdeaQuery(null, null, AuthorName: "ada"))).Length);
     }
 
-    [Fact]
-    public async Task Vote_SameMemberTwiceFromRacingRequests_SecondCommitIsRefused()
+    [Theory, SqliteData, PostgresData]
+    public async Task Vote_SameMemberTwiceFromRacingRequests_SecondCommitIsRefused(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var bob = await MemberAsync("bob");
         var id = await AddIdeaAsync(ada, "pair on proofs", IdeaVisibility.Team);
@@ -141,9 +153,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         Assert.Equal(1, votes);
     }
 
-    [Fact]
-    public async Task Round_SameTeamAndDateTwice_IsOneRound()
+    [Theory, SqliteData, PostgresData]
+    public async Task Round_SameTeamAndDateTwice_IsOneRound(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var date = new LocalDate(2026, 11, 27);
         var ids = new List<long>();
@@ -164,9 +177,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         });
     }
 
-    [Fact]
-    public async Task Outbox_SameKeyTwice_IsQueuedOnce()
+    [Theory, SqliteData, PostgresData]
+    public async Task Outbox_SameKeyTwice_IsQueuedOnce(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var message = new OutboundMessage("prompt:1:1", Destination.DirectMessage(ada.Ref), new NoticeMessage("hello"));
         var first = await _store.InScopeAsync(async sp =>
@@ -189,9 +203,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         await Assert.ThrowsAsync<DuplicateKeyException>(() => scopeB.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct));
     }
 
-    [Fact]
-    public async Task Outbox_ClaimLeaseAndRetry()
+    [Theory, SqliteData, PostgresData]
+    public async Task Outbox_ClaimLeaseAndRetry(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var now = _store.Clock.GetUtcNow();
         var prompt = new PromptMessage(7, new DateOnly(2026, 11, 27), "ada", ["Q1?", "Q2?"]);
@@ -216,19 +231,23 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         var reclaimed = await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().ClaimDueAsync(now + lease, now + lease * 2, 10, Ct));
         Assert.Equal(2, Assert.Single(reclaimed).Attempts);
 
-        await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().MarkRetryAsync(entry.Id, now + TimeSpan.FromMinutes(10), "429", Ct));
+        // The first claim ran out and was taken over: its holder can no longer change the row.
+        Assert.False(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().MarkSentAsync(entry.Claim, now, Ct)));
+        var current = Assert.Single(reclaimed);
+        Assert.True(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().MarkRetryAsync(current.Claim, now + TimeSpan.FromMinutes(10), "429", Ct)));
         Assert.Empty(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().ClaimDueAsync(now + TimeSpan.FromMinutes(9), now + lease, 10, Ct)));
-        Assert.Single(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().ClaimDueAsync(now + TimeSpan.FromMinutes(10), now + lease, 10, Ct)));
+        var third = Assert.Single(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().ClaimDueAsync(now + TimeSpan.FromMinutes(10), now + lease, 10, Ct)));
 
-        await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().MarkSentAsync(entry.Id, now, Ct));
+        Assert.True(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().MarkSentAsync(third.Claim, now, Ct)));
         var counts = await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().CountByStateAsync(Ct));
         Assert.Equal(1, counts[OutboxState.Sent]);
         Assert.Empty(await _store.InScopeAsync(sp => sp.GetRequiredService<IOutbox>().ClaimDueAsync(now + TimeSpan.FromDays(1), now + lease, 10, Ct)));
     }
 
-    [Fact]
-    public async Task EraseMember_RemovesEverythingTheyWroteAndTheirQueuedMessages()
+    [Theory, SqliteData, PostgresData]
+    public async Task EraseMember_RemovesEverythingTheyWroteAndTheirQueuedMessages(TestProvider provider)
     {
+        await StartAsync(provider);
         var ada = await MemberAsync("ada");
         var bob = await MemberAsync("bob");
         var adaIdea = await AddIdeaAsync(ada, "ada's idea", IdeaVisibility.Private);

@@ -27,6 +27,16 @@ public sealed class FakeSlackOptions
     /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// When set, the fake enforces Slack's documented budgets itself (HTTP 429 with <c>Retry-After</c> once a budget is
+    /// spent), with every window divided by this factor (1 = real time, 60 = a minute's budget per second). Off by
+    /// default: most tests inject 429s on demand instead. Budgets (protocol §6): tier 1 <c>apps.connections.open</c>
+    /// 1/min; tier 3 <c>conversations.open</c>, <c>conversations.history</c> 50/min; tier 4 <c>users.info</c>,
+    /// <c>views.open</c> 100/min; <c>chat.postMessage</c> 1/s per channel with bursts of 3. Slack's workspace-wide cap on
+    /// <c>chat.postMessage</c> has no published number and is not enforced.
+    /// </summary>
+    public double? EnforceRateLimits { get; init; }
+
     /// <summary>How long <see cref="FakeSlackServer.SendEnvelopeAsync"/> waits for an ack by default (real time).</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -17,7 +17,7 @@ public sealed partial class FakeSlackServer
 
     private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)
     {
-        "auth.test", "conversations.open", "chat.postMessage", "users.info", "views.open", "apps.connections.open",
+        "auth.test", "conversations.open", "conversations.history", "chat.postMessage", "users.info", "views.open", "apps.connections.open",
     };
 
     private async Task HandleApiAsync(HttpContext http)
@@ -41,6 +41,13 @@ public sealed partial class FakeSlackServer
         else
         {
             var (args, argsError) = await ReadArgumentsAsync(http.Request, http.RequestAborted);
+            if (argsError is null && OverBudget(method, args!, at) is { } retryAfter)
+            {
+                Record(method, at, 429, "ratelimited", http.Request);
+                http.Response.Headers.RetryAfter = ((long)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+                await WriteJsonAsync(http, 429, Failure("ratelimited"));
+                return;
+            }
             answer = argsError is not null ? Failure(argsError) : Dispatch(method, args!);
             if (answer["ok"]?.GetValue<bool>() == true && IsJsonWithoutCharset(http.Request.ContentType))
             {
@@ -52,6 +59,39 @@ public sealed partial class FakeSlackServer
         Record(method, at, StatusCodes.Status200OK, ErrorOf(answer), http.Request);
         // Slack answers failures with HTTP 200 too (§6): only "ok" tells.
         await WriteJsonAsync(http, StatusCodes.Status200OK, answer);
+    }
+
+    private static readonly Dictionary<string, (int Permits, TimeSpan Window)> Budgets = new(StringComparer.Ordinal)
+    {
+        ["apps.connections.open"] = (1, TimeSpan.FromMinutes(1)),
+        ["conversations.open"] = (50, TimeSpan.FromMinutes(1)),
+        ["conversations.history"] = (50, TimeSpan.FromMinutes(1)),
+        ["users.info"] = (100, TimeSpan.FromMinutes(1)),
+        ["views.open"] = (100, TimeSpan.FromMinutes(1)),
+    };
+
+    private static readonly (int Permits, TimeSpan Window) PostMessagePerChannel = (3, TimeSpan.FromSeconds(3));
+
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _budgetUse = new(StringComparer.Ordinal);
+
+    /// <summary>With <see cref="FakeSlackOptions.EnforceRateLimits"/>: null when the call fits its budget (and counts it), else how long until it would.</summary>
+    private TimeSpan? OverBudget(string method, JsonObject args, DateTimeOffset at)
+    {
+        if (_options.EnforceRateLimits is not { } scale) return null;
+        (int Permits, TimeSpan Window) budget;
+        string bucket;
+        if (method == "chat.postMessage") (budget, bucket) = (PostMessagePerChannel, $"{method}|{Str(args, "channel")}");
+        else if (Budgets.TryGetValue(method, out budget)) bucket = method;
+        else return null;
+        var window = budget.Window / scale;
+        lock (_gate)
+        {
+            if (!_budgetUse.TryGetValue(bucket, out var used)) _budgetUse[bucket] = used = new Queue<DateTimeOffset>();
+            while (used.Count > 0 && used.Peek() <= at - window) used.Dequeue();
+            if (used.Count >= budget.Permits) return used.Peek() + window - at;
+            used.Enqueue(at);
+            return null;
+        }
     }
 
     /// <returns>True when a fault answered the request.</returns>
@@ -154,6 +194,7 @@ public sealed partial class FakeSlackServer
     {
         "auth.test" => AuthTest(),
         "conversations.open" => ConversationsOpen(args),
+        "conversations.history" => ConversationsHistory(args),
         "chat.postMessage" => PostMessage(args),
         "users.info" => UsersInfo(args),
         "views.open" => ViewsOpen(args),
@@ -256,6 +297,35 @@ public sealed partial class FakeSlackServer
         if (blocks is not null) message["blocks"] = blocks.DeepClone();
         if (threadTs is not null) message["thread_ts"] = threadTs;
         return Success(new JsonObject { ["channel"] = channel, ["ts"] = ts, ["message"] = message });
+    }
+
+    // Newest first, at most `limit` (default 100, at most 999); metadata only with include_all_metadata, as Slack does.
+    private JsonObject ConversationsHistory(JsonObject args)
+    {
+        var channel = Str(args, "channel");
+        if (string.IsNullOrEmpty(channel)) return Failure("channel_not_found");
+        var limit = int.TryParse(Str(args, "limit"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l)
+            ? Math.Clamp(l, 1, 999) : 100;
+        var withMetadata = Str(args, "include_all_metadata") is "true" or "1";
+        var messages = new JsonArray();
+        lock (_gate)
+        {
+            if (!_channels.Contains(channel)) return Failure("channel_not_found");
+            foreach (var posted in _messages.Where(m => m.Channel == channel).Reverse().Take(limit))
+            {
+                var message = new JsonObject
+                {
+                    ["type"] = "message",
+                    ["text"] = posted.Text,
+                    ["user"] = _options.BotUserId,
+                    ["bot_id"] = _options.BotId,
+                    ["ts"] = posted.Ts,
+                };
+                if (withMetadata && posted.Metadata is not null) message["metadata"] = posted.Metadata.DeepClone();
+                messages.Add(message);
+            }
+        }
+        return Success(new JsonObject { ["messages"] = messages, ["has_more"] = false });
     }
 
     private JsonObject UsersInfo(JsonObject args)

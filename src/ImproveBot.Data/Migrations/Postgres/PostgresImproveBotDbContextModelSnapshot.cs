@@ -358,6 +358,28 @@ namespace ImproveBot.Data.Migrations.Postgres
                     b.ToTable("teams", (string)null);
                 });
 
+            modelBuilder.Entity("ImproveBot.Data.Cluster.SingletonLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("singleton_leases", (string)null);
+                });
+
             modelBuilder.Entity("ImproveBot.Data.Outbox.OutboxRow", b =>
                 {
                     b.Property<long>("Id")
@@ -376,6 +398,10 @@ namespace ImproveBot.Data.Migrations.Postgres
 
                     b.Property<Guid?>("ClaimToken")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ContentJson")
                         .IsRequired()

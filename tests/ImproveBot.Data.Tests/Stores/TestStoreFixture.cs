@@ -3,6 +3,7 @@ using ImproveBot.Core.Ideas;
 using ImproveBot.Core.Teams;
 using ImproveBot.Data;
 using ImproveBot.Testing;
+using ImproveBot.Testing.Postgres;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,29 +14,48 @@ using NodaTime;
 
 namespace ImproveBot.Data.Tests.Stores;
 
-/// <summary>A real, migrated SQLite file in a temporary folder, with the data services registered as the bot registers them.</summary>
-public sealed class SqliteStore : IAsyncDisposable
+/// <summary>
+/// A real, migrated database with the data services registered as the bot registers them: a SQLite file in a
+/// temporary folder, or a fresh database of its own on the test PostgreSQL server (see <see cref="TestPostgres"/>).
+/// </summary>
+public class TestStore : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly ServiceProvider _services;
+    private readonly TestPostgresDatabase? _postgres;
 
-    private SqliteStore(string directory, ServiceProvider services, FakeTimeProvider clock)
+    private protected TestStore(TestProvider provider, string directory, ServiceProvider services, FakeTimeProvider clock, TestPostgresDatabase? postgres)
     {
+        Provider = provider;
         _directory = directory;
         _services = services;
+        _postgres = postgres;
         Clock = clock;
     }
+
+    public TestProvider Provider { get; }
 
     public FakeTimeProvider Clock { get; }
 
     public string DatabasePath => Path.Combine(_directory, "store.db");
 
-    public static async Task<SqliteStore> CreateAsync(Action<IServiceCollection>? configure = null)
+    /// <summary>The PostgreSQL database, when <see cref="Provider"/> is PostgreSQL.</summary>
+    public TestPostgresDatabase? Postgres => _postgres;
+
+    public IServiceProvider Services => _services;
+
+    public static Task<TestStore> CreateAsync(TestProvider provider, Action<IServiceCollection>? configure = null) =>
+        BuildAsync(provider, configure, (d, s, c, p) => new TestStore(provider, d, s, c, p));
+
+    private protected static async Task<T> BuildAsync<T>(TestProvider provider, Action<IServiceCollection>? configure,
+        Func<string, ServiceProvider, FakeTimeProvider, TestPostgresDatabase?, T> create) where T : TestStore
     {
         var directory = Path.Combine(Path.GetTempPath(), "improvebot-data-tests", Guid.NewGuid().ToString("N"));
+        var postgres = provider == TestProvider.Postgres ? await TestPostgres.CreateDatabaseAsync() : null;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:ImproveBot"] = $"Data Source={Path.Combine(directory, "store.db")}",
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:ImproveBot"] = postgres?.ConnectionString ?? $"Data Source={Path.Combine(directory, "store.db")}",
         }).Build();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         var collection = new ServiceCollection();
@@ -49,7 +69,7 @@ public sealed class SqliteStore : IAsyncDisposable
             .AddImproveBotCore()
             .AddImproveBotData(configuration)
             .BuildServiceProvider();
-        var store = new SqliteStore(directory, services, clock);
+        var store = create(directory, services, clock, postgres);
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return store;
     }
@@ -65,13 +85,26 @@ public sealed class SqliteStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
         }
     }
+}
+
+/// <summary>A <see cref="TestStore"/> on SQLite (the default provider).</summary>
+public sealed class SqliteStore : TestStore
+{
+    private SqliteStore(string directory, ServiceProvider services, FakeTimeProvider clock)
+        : base(TestProvider.Sqlite, directory, services, clock, null)
+    {
+    }
+
+    public static Task<SqliteStore> CreateAsync(Action<IServiceCollection>? configure = null) =>
+        BuildAsync(TestProvider.Sqlite, configure, (d, s, c, _) => new SqliteStore(d, s, c));
 }
