@@ -40,9 +40,10 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
             return idea.Id;
         });
 
-    [Fact]
-    public async Task FindIdentities_ListsEveryTenantOfThatPlatformUserOldestFirstWithTheStoredName_AndNothingForAStranger()
+    [Theory, SqliteData, PostgresData]
+    public async Task FindIdentities_ListsEveryTenantOfThatPlatformUserOldestFirstWithTheStoredName_AndNothingForAStranger(TestProvider provider)
     {
+        await StartAsync(provider);
         Task EnsureAsync(string platform, string tenant, string user, string name) => _store.InScopeAsync(sp =>
             sp.GetRequiredService<MemberService>().EnsureAsync(new MemberIdentity(new MemberRef(platform, tenant, user), name), Ct));
         await EnsureAsync("discord", "G2", "U1", "Ada L.");
