@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ImproveBot.Core.Ideas;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -106,7 +107,10 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         var db = scope.ServiceProvider.GetRequiredService<ImproveBotDbContext>();
         var insert = _insert ??= new IdeaInsert(db);
         // Not cancellable: once a batch starts, it finishes for everyone in it.
-        var ids = await gate.WriteAsync(() => insert.ExecuteAsync(db, batch.Select(p => p.Idea).ToList(), CancellationToken.None), CancellationToken.None);
+        var ideas = batch.Select(p => p.Idea).ToList();
+        // Through the provider's execution strategy, as SaveChanges would be: on PostgreSQL a dropped connection is retried.
+        var strategy = db.Database.CreateExecutionStrategy();
+        var ids = await gate.WriteAsync(() => strategy.ExecuteAsync(() => insert.ExecuteAsync(db, ideas, CancellationToken.None)), CancellationToken.None);
         for (var i = 0; i < batch.Count; i++) insert.SetId(batch[i].Idea, ids[i]);
     }
 
