@@ -135,9 +135,10 @@ busy_percent() { # machine-wide busy share over $1 seconds
   read -r b0 a0 <<<"$(busy_ticks)"; sleep "$1"; read -r b1 a1 <<<"$(busy_ticks)"
   echo $(( 100 * (b1 - b0) / (a1 - a0 > 0 ? a1 - a0 : 1) ))
 }
-run_wrk() { # $1 = output file, $2 = file for the acknowledged idea ids, then wrk's arguments; bounded by timeout
+run_wrk() { # $1 = output file, $2 = file for the acknowledged idea ids (x.ids; near-duplicate answers go to x.similar),
+            # then wrk's arguments; bounded by timeout
   local file=$1 ids=$2; shift 2
-  IDS_FILE=$ids timeout 120 python3 -c '
+  IDS_FILE=$ids SIMILAR_FILE=${ids%.ids}.similar timeout 120 python3 -c '
 import resource, subprocess, sys
 rc = subprocess.call(sys.argv[1:])
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -259,6 +260,7 @@ echo "warm-up: $(field "$warm" requests) requests; measured: $(field "$meas" req
      "socket errors: $sockerr (connect/read/write/timeout $(sum connect)/$(sum read)/$(sum write)/$(sum timeout))"
 echo "durability: $acked ideas acknowledged, $stored stored, acknowledged ids missing from the store: $missing"
 [ -z "$stats_line" ] || echo "fake discord: ${stats_line#STATS }"
+[ "$similar" -eq 0 ] || echo "near-duplicate answers (the first of each run) in $OUT/warmup.similar and $OUT/measure.similar"
 grep -h '^STATUSES' "$OUT/warmup.txt" "$OUT/measure.txt" | sed 's/^STATUSES/non-2xx statuses:/' || true
 problems=$(grep -cE '^(warn|fail|crit):' "$OUT/bot.log" || true)
 [ "$problems" -eq 0 ] || echo "bot.log has $problems warn/fail/crit entries (see $OUT/bot.log)"
