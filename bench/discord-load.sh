@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Load on the Discord interactions path: Ed25519-signed `/idea` application commands over loopback to the published
+# bot (POST /discord/interactions, SQLite), with ImproveBot.Testing's FakeDiscordServer as Discord's REST API (the bot
+# asks it GET /guilds/{id} once). Reports throughput and p50/p99 latency as wrk sees them, checks that every
+# acknowledged idea is in the database (ideas stored >= 2xx answers), and measures what Ed25519 verification costs
+# (NSec, one thread) against the bot's CPU per request. See bench/README.md.
+#
+# Usage: bash bench/discord-load.sh
+#   Knobs (environment): DURATION=10s WARMUP=3s THREADS=2 CONNECTIONS=32 IDEAS=30000 USERS=50 PORT=5310
+#                        QUIET_WAIT=60 VERIFICATIONS=50000 (0: no Ed25519 micro-benchmark) PERF=1 (perf profile)
+#                        SKIP_BUILD=1 (reuse bench/out/discord/host and bench/out/discord/fake from an earlier run)
+# Exit status: 0 when every acknowledged idea id is in the store, every answer was 2xx and saved an idea (a type 4
+# message; a deferral does not count), wrk saw no socket error or timeout (> 3 s, Discord's deadline for the first
+# answer), and no request was sent twice; 1 otherwise.
+# Everything listens on and talks to 127.0.0.1 only; every wait is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+IDEAS=${IDEAS:-30000}  # pre-signed interactions, each sent once (ids and tokens distinct; texts repeat after 9,600)
+USERS=${USERS:-50}
+PORT=${PORT:-5310}
+VERIFICATIONS=${VERIFICATIONS:-50000}
+PERF=${PERF:-0}
+OUT=bench/out/discord
+URL="http://127.0.0.1:$PORT"
+
+log() { echo "[discord-load] $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---- tools ---------------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+  log "wrk is missing; installing it with apt-get"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y wrk >&2 || die "could not install wrk (apt-get install -y wrk)"
+fi
+[ "$PERF" != 1 ] || command -v perf >/dev/null 2>&1 || die "PERF=1 needs perf"
+for tool in dotnet python3 curl; do command -v "$tool" >/dev/null 2>&1 || die "$tool is required"; done
+if curl -s --noproxy '*' --max-time 1 -o /dev/null "$URL/healthz"; then
+  die "something already listens on 127.0.0.1:$PORT; stop it or set PORT"
+fi
+
+# ---- build -----------------------------------------------------------------------------------------------------
+mkdir -p "$OUT"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "publishing the host (Release, linux-x64, ReadyToRun) and building the fake Discord"
+  dotnet publish src/ImproveBot.Host -c Release -r linux-x64 --self-contained false -o "$OUT/host" --nologo -v quiet >"$OUT/build.log" 2>&1 \
+    || { cat "$OUT/build.log" >&2; die "publishing the host failed"; }
+  dotnet build bench/FakeDiscordForBench -c Release -o "$OUT/fake" --nologo -v quiet >>"$OUT/build.log" 2>&1 \
+    || { cat "$OUT/build.log" >&2; die "building bench/FakeDiscordForBench failed"; }
+fi
+[ -f "$OUT/host/ImproveBot.Host.dll" ] && [ -f "$OUT/fake/FakeDiscordForBench.dll" ] || die "no build in $OUT (run without SKIP_BUILD)"
+
+# ---- processes, and their clean-up -----------------------------------------------------------------------------
+tmp=$(mktemp -d)
+bot_pid=""; fake_pid=""; perf_pid=""
+stop_pid() { # $1 = pid; SIGTERM, at most 15 s, then SIGKILL
+  local pid=$1 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop within 15 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$perf_pid"
+  stop_pid "$bot_pid"
+  # The bot's perf maps (PERF=1), in /tmp under its pid: ours to remove.
+  [ "$PERF" != 1 ] || [ -z "$bot_pid" ] || rm -f "/tmp/perf-$bot_pid.map" "/tmp/perfinfo-$bot_pid.map"
+  exec 3>&-                         # EOF on the fake's stdin: it stops by itself
+  if [ -n "$fake_pid" ]; then
+    for _ in $(seq 1 50); do kill -0 "$fake_pid" 2>/dev/null || break; sleep 0.1; done
+    stop_pid "$fake_pid"
+  fi
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The fake runs until its stdin (a FIFO held open on fd 3) closes, and never longer than 10 minutes. It takes
+# commands on that stdin: "lua <path> <count>" writes the signed requests (it holds the application's private key).
+mkfifo "$tmp/fake.in"
+dotnet "$OUT/fake/FakeDiscordForBench.dll" --users "$USERS" --seconds 600 <"$tmp/fake.in" >"$tmp/fake.out" 2>"$OUT/fake.log" &
+fake_pid=$!
+exec 3>"$tmp/fake.in"
+ready_line=""
+for _ in $(seq 1 300); do   # at most 30 s
+  ready_line=$(grep -m1 '^READY ' "$tmp/fake.out" 2>/dev/null || true)
+  [ -n "$ready_line" ] && break
+  kill -0 "$fake_pid" 2>/dev/null || { cat "$OUT/fake.log" >&2; die "the fake Discord exited before it was ready"; }
+  sleep 0.1
+done
+[ -n "$ready_line" ] || die "the fake Discord printed no READY line within 30 s"
+read -r _ api_base bot_token app_id public_key guild_id <<<"$ready_line"
+[ -n "$guild_id" ] || die "unexpected READY line from the fake Discord"
+log "fake Discord ready: $api_base (server $guild_id)"
+
+db="$tmp/bench.db"
+perf_env=()   # with PERF=1: symbols for JIT-compiled code in the profile (a perf map in /tmp)
+[ "$PERF" != 1 ] || perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+# Discord only: no Slack credentials from the caller's environment, no Gateway (interactions come over HTTP).
+env -u Slack__BotToken -u Slack__AppToken -u Slack__SigningSecret -u Discord__UseGateway -u Discord__AdminUserIds -u ASPNETCORE_URLS \
+  ConnectionStrings__ImproveBot="Data Source=$db" \
+  Database__Provider=Sqlite \
+  Discord__BotToken="$bot_token" \
+  Discord__ApplicationId="$app_id" \
+  Discord__PublicKey="$public_key" \
+  Discord__ApiBaseUrl="$api_base" \
+  Scheduling__Enabled=false \
+  Logging__LogLevel__Default=Warning \
+  "${perf_env[@]}" \
+  dotnet "$OUT/host/ImproveBot.Host.dll" --urls "$URL" >"$OUT/bot.log" 2>&1 3>&- &
+bot_pid=$!
+ready=""
+for _ in $(seq 1 600); do   # at most 60 s
+  if curl -fs --noproxy '*' --max-time 2 -o /dev/null "$URL/readyz"; then ready=1; break; fi
+  kill -0 "$bot_pid" 2>/dev/null || { tail -n 40 "$OUT/bot.log" >&2; die "the bot exited before it was ready"; }
+  sleep 0.1
+done
+[ -n "$ready" ] || { tail -n 40 "$OUT/bot.log" >&2; die "the bot was not ready within 60 s"; }
+log "bot ready on $URL (pid $bot_pid)"
+
+# ---- warm-up, then the measured run ------------------------------------------------------------------------------
+field() { sed -n "s/.*\b$2=\([0-9]*\).*/\1/p" <<<"$1"; }   # field <RESULT line> <name>
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+busy_percent() { # machine-wide busy share over $1 seconds
+  local b0 a0 b1 a1
+  read -r b0 a0 <<<"$(busy_ticks)"; sleep "$1"; read -r b1 a1 <<<"$(busy_ticks)"
+  echo $(( 100 * (b1 - b0) / (a1 - a0 > 0 ? a1 - a0 : 1) ))
+}
+run_wrk() { # $1 = output file, $2 = file for the acknowledged idea ids (x.ids; near-duplicate answers go to x.similar),
+            # then wrk's arguments; bounded by timeout
+  local file=$1 ids=$2; shift 2
+  IDS_FILE=$ids SIMILAR_FILE=${ids%.ids}.similar timeout 120 python3 -c '
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"WRKCPU {r.ru_utime + r.ru_stime:.2f}")
+sys.exit(rc)' wrk "$@" >"$file" 2>&1 3>&- || { cat "$file" >&2; die "wrk failed"; }
+}
+
+# This machine is shared: a build or test run beside the benchmark takes CPU from it. Wait (bounded) for quiet.
+quiet_wait=${QUIET_WAIT:-60}
+idle_busy=$(busy_percent 2)
+waited=0
+while [ "$idle_busy" -gt 20 ] && [ "$waited" -lt "$quiet_wait" ]; do
+  log "the machine is ${idle_busy}% busy before the run (other processes); waiting for quiet (at most ${quiet_wait} s)"
+  sleep 3; waited=$((waited + 5)); idle_busy=$(busy_percent 2)
+done
+log "machine ${idle_busy}% busy before the run"
+
+# ---- the requests: distinct /idea interactions, signed now (valid 5 minutes), as a wrk script ----------------------
+# Written by the fake, which holds the application's private key (Python has no Ed25519 in its standard library).
+# Written after the quiet wait, so the timestamp is fresh when the requests are sent.
+rm -f "$OUT/idea.lua"
+echo "lua $OUT/idea.lua $IDEAS" >&3
+lua_line=""
+for _ in $(seq 1 600); do   # at most 60 s
+  lua_line=$(grep -m1 -E '^(LUA|ERROR) ' "$tmp/fake.out" 2>/dev/null || true)
+  [ -n "$lua_line" ] && break
+  kill -0 "$fake_pid" 2>/dev/null || { cat "$OUT/fake.log" >&2; die "the fake Discord exited while writing the requests"; }
+  sleep 0.1
+done
+case "$lua_line" in
+  "LUA $IDEAS "*) log "$IDEAS signed /idea interactions in $OUT/idea.lua" ;;
+  "") die "the fake Discord wrote no requests within 60 s" ;;
+  *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..200000)" ;;
+esac
+
+log "warm-up: $WARMUP, $THREADS threads, $CONNECTIONS connections"
+run_wrk "$OUT/warmup.txt" "$OUT/warmup.ids" -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 3s -s "$OUT/idea.lua" "$URL/discord/interactions" -- 0 "$THREADS"
+warm=$(grep '^RESULT ' "$OUT/warmup.txt") || { cat "$OUT/warmup.txt" >&2; die "no RESULT from the warm-up"; }
+[ "$(field "$warm" ok)" -gt 0 ] || { grep '^STATUSES' "$OUT/warmup.txt" >&2 || true; tail -n 20 "$OUT/bot.log" >&2; die "the warm-up got no 2xx answer"; }
+sleep 1   # let the warm-up's last requests (in flight when wrk stopped) finish
+ideas_before=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=10).execute("select count(*) from ideas").fetchone()[0])' "$db")
+
+log "measuring: $DURATION, $THREADS threads, $CONNECTIONS connections ($ideas_before ideas stored so far)"
+# wrk spends a second or two loading the script (tens of MB of pre-signed requests) before it sends anything. The CPU
+# window opens once its connections to the bot are up, so that time is counted neither as the bot's idle time nor as
+# wrk's load; it closes when wrk exits (just after its last answer).
+wrk_sending() { # $1 = the wrk job; prints wrk's pid (when ss shows it) once its connections are open; at most 30 s
+  local out i
+  for i in $(seq 1 600); do
+    out=$(ss -Htnp state established "( dport = :$PORT )" 2>/dev/null || true)
+    if [ "$(grep -c . <<<"$out" || true)" -ge "$CONNECTIONS" ]; then
+      sed -n 's/.*"wrk",pid=\([0-9]*\).*/\1/p' <<<"$out" | head -n1; return 0
+    fi
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.05
+  done
+  log "wrk did not open its $CONNECTIONS connections within 30 s; the CPU window includes its start"
+}
+run_wrk "$OUT/measure.txt" "$OUT/measure.ids" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 3s --latency -s "$OUT/idea.lua" \
+  "$URL/discord/interactions" -- "$(field "$warm" next)" "$THREADS" &
+wrk_job=$!
+wrk_pid=$(wrk_sending "$wrk_job")
+if [ "$PERF" = 1 ]; then
+  # Samples of the bot only, for the length of the measured run (bounded: perf stops after it, timeout after that).
+  rm -f "$OUT/perf.data"
+  timeout 120 perf record -F 999 -g -p "$bot_pid" -o "$OUT/perf.data" -- sleep "$DURATION" >"$OUT/perf.log" 2>&1 3>&- &
+  perf_pid=$!
+fi
+t_before=$(date +%s%N); bot_before=$(cpu_ticks "$bot_pid"); fake_before=$(cpu_ticks "$fake_pid"); read -r busy_before all_before <<<"$(busy_ticks)"
+wrk_before=0; [ -n "$wrk_pid" ] && wrk_before=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0)
+wait "$wrk_job" || die "wrk failed (see $OUT/measure.txt)"
+t_after=$(date +%s%N); bot_after=$(cpu_ticks "$bot_pid"); fake_after=$(cpu_ticks "$fake_pid"); read -r busy_after all_after <<<"$(busy_ticks)"
+meas=$(grep '^RESULT ' "$OUT/measure.txt") || { cat "$OUT/measure.txt" >&2; die "no RESULT from the measured run"; }
+if [ -n "$perf_pid" ]; then wait "$perf_pid" 2>/dev/null || log "perf record failed (see $OUT/perf.log)"; perf_pid=""; fi
+
+# ---- durability: every acknowledged idea is in the store (the bot is still running) ------------------------------
+# Counted now, right after the last ack: an idea written after its ack could still be missing here.
+read -r stored missing dup_acks <<<"$(python3 - "$db" "$OUT/warmup.ids" "$OUT/measure.ids" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], timeout=10)
+stored = {row[0] for row in con.execute("select Id from ideas")}
+con.close()
+acked = [int(line) for path in sys.argv[2:] for line in open(path) if line.strip()]
+print(len(stored), len(set(acked) - stored), len(acked) - len(set(acked)))
+PY
+)"
+
+# What the bot asked of Discord's REST API, and the deferred answers it completed (a deferral's webhook edit follows
+# right after the response, so give them a moment).
+sleep 1
+echo "stats" >&3
+stats_line=""
+for _ in $(seq 1 100); do   # at most 10 s
+  stats_line=$(grep -m1 '^STATS ' "$tmp/fake.out" 2>/dev/null || true)
+  [ -n "$stats_line" ] && break
+  sleep 0.1
+done
+
+# ---- report ---------------------------------------------------------------------------------------------------------
+sum() { echo $(( $(field "$warm" "$1") + $(field "$meas" "$1") )); }
+acked=$(sum ok); non2xx=$(sum non2xx); saved=$(sum saved); similar=$(sum similar); deferred=$(sum deferred); replayed=$(sum replayed)
+sent_total=$(field "$meas" next)   # how far into the pool wrk got (warm-up and measured run, in flight included)
+bot_ms_per_request=$(awk -v b="$((bot_after - bot_before))" -v hz="$(getconf CLK_TCK)" -v r="$(field "$meas" requests)" \
+  'BEGIN {printf "%.3f", (r > 0 ? 1000 * b / hz / r : 0)}')
+sockerr=$(( $(sum connect) + $(sum read) + $(sum write) + $(sum timeout) ))
+hz=$(getconf CLK_TCK); cores=$(nproc)
+secs=$(awk -v a="$t_before" -v b="$t_after" 'BEGIN {print (b - a) / 1e9}')
+# wrk's CPU inside the window: its total (getrusage) less what it had used when the window opened (loading the script).
+wrk_cpu=$(awk -v t="$(sed -n 's/^WRKCPU //p' "$OUT/measure.txt")" -v w="$wrk_before" -v hz="$hz" 'BEGIN {c = t - w / hz; print (c > 0 ? c : 0)}')
+awk -v b="$((bot_after - bot_before))" -v f="$((fake_after - fake_before))" -v w="$wrk_cpu" -v hz="$hz" -v s="$secs" \
+    -v busy="$((busy_after - busy_before))" -v all="$((all_after - all_before))" -v cores="$cores" \
+    -v r="$(field "$meas" requests)" 'BEGIN {
+  used = cores * busy / all; other = used - b / hz / s - w / s - f / hz / s; if (other < 0) other = 0
+  printf "cpu during the measured run (%.1f s, %d cores, %.0f%% busy): bot %.2f cores (%.2f ms per request), wrk %.2f, fake discord %.2f, other processes %.2f\n",
+    s, cores, 100 * busy / all, b / hz / s, (r > 0 ? 1000 * b / hz / r : 0), w / s, f / hz / s, other }'
+echo "warm-up: $(field "$warm" requests) requests; measured: $(field "$meas" requests) requests, with $ideas_before ideas stored before it;" \
+     "acks saying 'Saved idea #': $saved of $acked; near-duplicate replies: $similar; deferred (type 5): $deferred;" \
+     "'Already done' replies: $replayed;" \
+     "socket errors: $sockerr (connect/read/write/timeout $(sum connect)/$(sum read)/$(sum write)/$(sum timeout))"
+echo "durability: $acked ideas acknowledged, $stored stored, acknowledged ids missing from the store: $missing"
+[ -z "$stats_line" ] || echo "fake discord: ${stats_line#STATS }"
+[ "$similar" -eq 0 ] || echo "near-duplicate answers (the first of each run) in $OUT/warmup.similar and $OUT/measure.similar"
+grep -h '^STATUSES' "$OUT/warmup.txt" "$OUT/measure.txt" | sed 's/^STATUSES/non-2xx statuses:/' || true
+problems=$(grep -cE '^(warn|fail|crit):' "$OUT/bot.log" || true)
+[ "$problems" -eq 0 ] || echo "bot.log has $problems warn/fail/crit entries (see $OUT/bot.log)"
+[ "$sent_total" -le "$IDEAS" ] || echo "the pool of $IDEAS interactions wrapped round (wrk got to $sent_total): raise IDEAS or shorten the runs"
+
+# ---- Ed25519's share -------------------------------------------------------------------------------------------------
+if [ "$PERF" = 1 ] && [ -s "$OUT/perf.data" ]; then
+  # Self samples by shared object: libsodium is only used for the signature check (NSec's Ed25519 Verify).
+  timeout 120 perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none >"$OUT/perf-dso.txt" 2>/dev/null || true
+  timeout 120 perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none --percent-limit 0.5 >"$OUT/perf-sym.txt" 2>/dev/null || true
+  sodium=$(awk '$2 ~ /libsodium/ {gsub("%", "", $1); s += $1} END {printf "%.1f", s}' "$OUT/perf-dso.txt")
+  samples=$(sed -n 's/^# Samples: \([0-9a-zA-Z]*\).*/\1/p' "$OUT/perf-dso.txt" | head -n1)
+  echo "perf: ${sodium}% of the bot's ${samples:-?} samples in libsodium (Ed25519 verify); by shared object in $OUT/perf-dso.txt, by symbol in $OUT/perf-sym.txt"
+fi
+if [ "$VERIFICATIONS" -gt 0 ]; then
+  # One thread, the same bodies, the bot idle beside it: what one verification costs on this machine now.
+  verify=$(timeout 300 dotnet "$OUT/fake/FakeDiscordForBench.dll" --verify-bench --verifications "$VERIFICATIONS" 2>>"$OUT/fake.log" 3>&- \
+    | grep '^VERIFY ') || verify=""
+  if [ -n "$verify" ]; then
+    awk -v m="$bot_ms_per_request" -v line="$verify" 'BEGIN {
+      n = split(line, f, /[ =]/); for (i = 2; i < n; i += 2) x[f[i]] = f[i + 1]
+      printf "ed25519 (NSec, one thread, %d checks of %d-byte bodies, CPU time): %.1f us per Verify, %.1f us for the bot'"'"'s whole check (wall %.1f us); HMAC-SHA256 of the same bytes %.1f us; the check is %.1f%% of the bot'"'"'s %.2f ms CPU per request\n",
+        x["verifications"], x["body_bytes"], x["verify_us"], x["check_us"], x["check_wall_us"], x["hmac_us"], (m > 0 ? 100 * x["check_us"] / 1000 / m : 0), m }'
+  else
+    log "the Ed25519 micro-benchmark failed (see $OUT/fake.log)"
+  fi
+fi
+
+awk -v r="$(field "$meas" requests)" -v d="$(field "$meas" duration_us)" -v p50="$(field "$meas" p50_us)" \
+    -v p99="$(field "$meas" p99_us)" -v z="$non2xx" -v a="$acked" -v s="$stored" 'BEGIN {
+  printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d\n", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s }'
+
+status=0
+[ "$stored" -ge "$acked" ] && [ "$missing" -eq 0 ] || { log "DURABILITY FAILURE: $acked acknowledged, $stored stored, $missing acknowledged ids not in the store"; status=1; }
+[ "$dup_acks" -eq 0 ] || { log "FAILURE: $dup_acks idea ids were acknowledged twice"; status=1; }
+[ "$saved" -eq "$acked" ] || { log "FAILURE: $((acked - saved)) 2xx answers did not say 'Saved idea #' ($deferred deferred, $replayed 'Already done')"; status=1; }
+[ "$sent_total" -le "$IDEAS" ] || { log "FAILURE: the pool of $IDEAS interactions wrapped round; raise IDEAS"; status=1; }
+[ "$non2xx" -eq 0 ] || { log "FAILURE: $non2xx non-2xx answers"; status=1; }
+[ "$sockerr" -eq 0 ] || { log "FAILURE: $sockerr socket errors (wrk counts a request slower than 3 s as a timeout)"; status=1; }
+exit "$status"
