@@ -82,9 +82,12 @@ public sealed class ClusterFanOutTests(ITestOutputHelper output)
             Assert.True(victimClaims > 0);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1}s: killed instance {victim.ProcessId} holding {victimClaims} claims; {PromptsPosted(slack).Count} prompts posted");
 
-            // The survivors finish: the dead instance's claims come back when their lease runs out.
-            Assert.True(await WaitForAsync(async () => await CountAsync(database.ConnectionString,
-                """SELECT count(*) FROM outbox WHERE "State" <> 2""") == 0, Bounded),
+            // The survivors finish: the dead instance's claims come back when their lease runs out, and members whose
+            // prompt it had not queued yet are caught up by the next sweep. Done means both: every member's delivery
+            // recorded and nothing left in the outbox (an empty outbox alone can come before the sweep's catch-up).
+            Assert.True(await WaitForAsync(async () =>
+                    await CountAsync(database.ConnectionString, """SELECT count(*) FROM prompt_deliveries WHERE "Status" <> 0""") == Members
+                    && await CountAsync(database.ConnectionString, """SELECT count(*) FROM outbox WHERE "State" <> 2""") == 0, Bounded),
                 "the outbox was not drained:\n" + string.Join("\n---\n", bots.Where(b => b != victim).Select(b => b.Tail())));
 
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1}s: outbox drained; {PromptsPosted(slack).Count} prompts posted, " +
