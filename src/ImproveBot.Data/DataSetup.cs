@@ -47,7 +47,7 @@ public static class DataSetup
         services.AddScoped<IInboundLog, EfInboundLog>();
         services.TryAddSingleton(InstanceIdentity.ForThisProcess());
         if (database.Provider == DatabaseProvider.Postgres) services.AddSingleton<ISingletonLease, EfSingletonLease>();
-        else services.AddSingleton<ISingletonLease, ProcessSingletonLease>();
+        else services.AddSingleton<ISingletonLease>(ProcessSingletonLease.Instance);
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<IdeaGroupCommit>();
         services.AddSingleton<DatabaseMigrator>();

@@ -41,3 +41,21 @@ public sealed class InstanceIdentity
 
     public override string ToString() => Id;
 }
+
+/// <summary>
+/// <see cref="ISingletonLease"/> for a bot that is one process by design (on SQLite, or a host without a database):
+/// that process always holds every lease. Using the database lease here would only make a restarted bot wait out the lease its previous run left.
+/// </summary>
+public sealed class ProcessSingletonLease : ISingletonLease
+{
+    /// <summary>The one instance a process needs.</summary>
+    public static ProcessSingletonLease Instance { get; } = new();
+
+    public Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseAsync(string name, CancellationToken ct) => Task.CompletedTask;
+}

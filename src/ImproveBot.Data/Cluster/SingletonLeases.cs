@@ -78,18 +78,3 @@ internal sealed class EfSingletonLease(IServiceScopeFactory scopes, InstanceIden
         return row is null ? null : (row.Holder, row.ExpiresAt);
     }
 }
-
-/// <summary>
-/// <see cref="ISingletonLease"/> for SQLite, where the bot is one process by design: that process always holds every
-/// lease. Using the database lease here would only make a restarted bot wait out the lease its previous run left.
-/// </summary>
-internal sealed class ProcessSingletonLease : ISingletonLease
-{
-    public Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return Task.FromResult(true);
-    }
-
-    public Task ReleaseAsync(string name, CancellationToken ct) => Task.CompletedTask;
-}

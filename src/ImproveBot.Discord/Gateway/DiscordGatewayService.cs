@@ -24,7 +24,7 @@ internal sealed partial class DiscordGatewayService(
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         // Without a lease (no database registered, as in a bare Gateway host) the one process holds the connection.
-        var runner = new SingletonLeaseRunner(lease ?? AlwaysHeld.Instance, time, loggers.CreateLogger<SingletonLeaseRunner>());
+        var runner = new SingletonLeaseRunner(lease ?? ProcessSingletonLease.Instance, time, loggers.CreateLogger<SingletonLeaseRunner>());
         try
         {
             await runner.RunAsync(LeaseName, async held =>
@@ -49,16 +49,6 @@ internal sealed partial class DiscordGatewayService(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The Discord Gateway client failed unexpectedly and is stopped")]
     private static partial void LogGatewayCrashed(ILogger logger, Exception exception);
-}
-
-/// <summary>The lease of a single process: always its own.</summary>
-internal sealed class AlwaysHeld : ISingletonLease
-{
-    public static readonly AlwaysHeld Instance = new();
-
-    public Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct) => Task.FromResult(true);
-
-    public Task ReleaseAsync(string name, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>
