@@ -45,7 +45,9 @@ public sealed class ClusterFanOutTests(ITestOutputHelper output)
             ["Slack__ApiBaseUrl"] = slack.ApiBaseUrl.AbsoluteUri,
             ["Scheduling__SweepInterval"] = "00:00:05",
             ["Scheduling__DispatchInterval"] = "00:00:01",
-            ["Scheduling__OutboxLease"] = "00:00:10",
+            // Short, so the killed instance's claims come back within the test, but not so short that a send slowed
+            // by a loaded CI machine outlives its claim (the production default is 2 minutes).
+            ["Scheduling__OutboxLease"] = "00:00:30",
             ["Scheduling__ClusterCheckinInterval"] = "00:00:02",
             ["Scheduling__ClusterCheckinMisfireThreshold"] = "00:00:03",
         };
