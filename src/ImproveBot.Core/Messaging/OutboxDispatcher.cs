@@ -79,8 +79,13 @@ public sealed partial class OutboxDispatcher(
 
         try
         {
+            // A send may not outlive its claim: once the lease is over another instance may claim the row, find nothing
+            // in the DM yet and post, so a send still waiting (a 429's Retry-After, a retry's backoff) must stop then.
+            var leaseLeft = entry.LeaseUntil - time.GetUtcNow();
+            using var leaseOver = new CancellationTokenSource(leaseLeft > TimeSpan.Zero ? leaseLeft : TimeSpan.Zero, time);
+            using var sending = CancellationTokenSource.CreateLinkedTokenSource(ct, leaseOver.Token);
             // A second attempt does not know how the first ended; the platform may check before sending again.
-            await platform.SendAsync(entry.Attempts > 1 ? entry.Message with { MayHaveBeenSent = true } : entry.Message, ct);
+            await platform.SendAsync(entry.Attempts > 1 ? entry.Message with { MayHaveBeenSent = true } : entry.Message, sending.Token);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
