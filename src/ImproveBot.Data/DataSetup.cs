@@ -44,7 +44,9 @@ public static class DataSetup
         services.AddScoped<IRoundStore, EfRoundStore>();
         services.AddScoped<IOutbox, EfOutbox>();
         services.AddScoped<IUnitOfWork, EfUnitOfWork>();
-        services.AddScoped<IInboundLog, EfInboundLog>();
+        services.AddScoped<EfInboundLog>();
+        services.AddScoped<IInboundLog>(sp => sp.GetRequiredService<EfInboundLog>());
+        services.AddSingleton<InboundClaims>();
         services.TryAddSingleton(InstanceIdentity.ForThisProcess());
         if (database.Provider == DatabaseProvider.Postgres) services.AddSingleton<ISingletonLease, EfSingletonLease>();
         else services.AddSingleton<ISingletonLease>(ProcessSingletonLease.Instance);

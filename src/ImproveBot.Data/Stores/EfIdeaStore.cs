@@ -3,14 +3,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ImproveBot.Data.Stores;
 
-internal sealed class EfIdeaStore(ImproveBotDbContext db, IdeaGroupCommit groupCommit) : IIdeaStore
+internal sealed class EfIdeaStore(ImproveBotDbContext db, IdeaGroupCommit groupCommit, EfInboundLog inboundLog) : IIdeaStore
 {
     // Interactive lists ask for a few dozen; statistics read a team's weeks of ideas in one go.
     private const int MaxSearchResults = 50_000;
 
     public void Add(Idea idea) => db.Ideas.Add(idea);
 
-    public Task AddAndCommitAsync(Idea idea, CancellationToken ct) => groupCommit.CommitAsync(idea, ct);
+    public async Task AddAndCommitAsync(Idea idea, CancellationToken ct)
+    {
+        // The delivery that brought the idea is recorded in the same commit, so the hot path pays for one commit.
+        var deliveries = inboundLog.Unsaved();
+        await groupCommit.CommitAsync(idea, deliveries, ct);
+        inboundLog.MarkSaved(deliveries);
+    }
 
     public void Remove(Idea idea) => db.Ideas.Remove(idea);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ImproveBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,27 +13,96 @@ internal sealed class ProcessedEvent
     public DateTimeOffset ReceivedAt { get; set; }
 }
 
-internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time) : IInboundLog
+/// <summary>Deliveries being handled in this process right now: a duplicate that arrives meanwhile is refused at once.</summary>
+internal sealed class InboundClaims
 {
+    private readonly ConcurrentDictionary<(string Source, string DeliveryId), byte> _claims = new();
+
+    public bool TryClaim(string source, string deliveryId) => _claims.TryAdd((source, deliveryId), 0);
+
+    public void Release(string source, string deliveryId) => _claims.TryRemove((source, deliveryId), out _);
+}
+
+/// <summary>
+/// Stages the delivery's row on the scope's context, so the handler's own commit carries it: <see cref="EfUnitOfWork"/>
+/// saves it with everything else, and <see cref="EfIdeaStore.AddAndCommitAsync"/> hands it to the idea group commit.
+/// The in-process claim covers the time until then; the unique key covers other instances.
+/// </summary>
+internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims)
+    : IInboundLog, IDisposable
+{
+    private readonly List<ProcessedEvent> _claimed = [];
+
     public async Task<bool> TryRecordAsync(string source, string deliveryId, CancellationToken ct)
     {
-        // Called before a handler stages anything, so this commit holds the log row alone.
-        if (await db.ProcessedEvents.AnyAsync(e => e.Source == source && e.DeliveryId == deliveryId, ct)) return false;
+        if (!claims.TryClaim(source, deliveryId)) return false;
+        try
+        {
+            if (await db.ProcessedEvents.AnyAsync(e => e.Source == source && e.DeliveryId == deliveryId, ct))
+            {
+                claims.Release(source, deliveryId);
+                return false;
+            }
+        }
+        catch
+        {
+            claims.Release(source, deliveryId);
+            throw;
+        }
         var row = new ProcessedEvent { Source = source, DeliveryId = deliveryId, ReceivedAt = time.GetUtcNow() };
         db.ProcessedEvents.Add(row);
+        _claimed.Add(row);
+        return true;
+    }
+
+    public async Task CompleteAsync(CancellationToken ct)
+    {
+        var unsaved = _claimed.Where(row => row.Id == 0).ToList();
+        if (unsaved.Count == 0) return;
+        foreach (var row in unsaved)
+        {
+            // A handler that reset its context after a refused insert also dropped the staged row.
+            if (db.Entry(row).State == EntityState.Detached) db.ProcessedEvents.Add(row);
+        }
         try
         {
             await gate.WriteAsync(() => db.SaveChangesAsync(ct), ct);
-            return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (EfUnitOfWork.IsUniqueViolation(ex.InnerException))
         {
-            db.Entry(row).State = EntityState.Detached;
-            if (await db.ProcessedEvents.AnyAsync(e => e.Source == source && e.DeliveryId == deliveryId, ct)) return false;
-            throw;
+            // Another instance handled the same delivery at the same moment; it is recorded either way.
+            foreach (var row in unsaved) db.Entry(row).State = EntityState.Detached;
         }
     }
 
-    public Task ForgetAsync(string source, string deliveryId, CancellationToken ct) =>
-        gate.WriteAsync(() => db.ProcessedEvents.Where(e => e.Source == source && e.DeliveryId == deliveryId).ExecuteDeleteAsync(ct), ct);
+    public async Task ForgetAsync(string source, string deliveryId, CancellationToken ct)
+    {
+        var row = _claimed.Find(r => r.Source == source && r.DeliveryId == deliveryId);
+        if (row is null) return;
+        _claimed.Remove(row);
+        claims.Release(source, deliveryId);
+        if (row.Id == 0)
+        {
+            // Never committed, so there is nothing to delete (and a row with this key may be another instance's).
+            db.Entry(row).State = EntityState.Detached;
+            return;
+        }
+        await gate.WriteAsync(() => db.ProcessedEvents.Where(e => e.Id == row.Id).ExecuteDeleteAsync(ct), ct);
+    }
+
+    /// <summary>Claimed deliveries not committed yet, for a store that commits on its own (the idea group commit).</summary>
+    internal IReadOnlyList<ProcessedEvent> Unsaved() => _claimed.Count == 0 ? [] : _claimed.Where(r => r.Id == 0).ToList();
+
+    /// <summary>Deliveries another commit stored (their ids are set): the context must not insert them again.</summary>
+    internal void MarkSaved(IReadOnlyList<ProcessedEvent> rows)
+    {
+        foreach (var row in rows) db.Entry(row).State = EntityState.Unchanged;
+    }
+
+    /// <summary>Committed or not, the scope is over: a later duplicate is decided by the database.</summary>
+    public void Dispose()
+    {
+        foreach (var row in _claimed) claims.Release(row.Source, row.DeliveryId);
+        _claimed.Clear();
+    }
 }

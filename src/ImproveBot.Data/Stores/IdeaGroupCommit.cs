@@ -33,10 +33,13 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     /// <summary>Transactions written so far, batches and single retries alike (for tests).</summary>
     internal int Transactions => Volatile.Read(ref _transactions);
 
-    /// <summary>Stores <paramref name="idea"/> durably and sets its id; throws what the database threw for it.</summary>
-    public async Task CommitAsync(Idea idea, CancellationToken ct)
+    /// <summary>
+    /// Stores <paramref name="idea"/> durably, with the records of the deliveries that brought it (so a replay is
+    /// refused exactly when the idea is stored), and sets their ids; throws what the database threw for it.
+    /// </summary>
+    public async Task CommitAsync(Idea idea, IReadOnlyList<ProcessedEvent> deliveries, CancellationToken ct)
     {
-        var pending = new Pending(idea);
+        var pending = new Pending(idea, deliveries);
         _queue.Enqueue(pending);
         if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0) await WriteAsWriterAsync(pending);
         await pending.Done.Task.WaitAsync(ct);
@@ -107,16 +110,16 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         var db = scope.ServiceProvider.GetRequiredService<ImproveBotDbContext>();
         var insert = _insert ??= new IdeaInsert(db);
         // Not cancellable: once a batch starts, it finishes for everyone in it.
-        var ideas = batch.Select(p => p.Idea).ToList();
+        var rows = batch.Select(p => (p.Idea, p.Deliveries)).ToList();
         // Through the provider's execution strategy, as SaveChanges would be: on PostgreSQL a dropped connection is retried.
         var strategy = db.Database.CreateExecutionStrategy();
-        var ids = await gate.WriteAsync(() => strategy.ExecuteAsync(() => insert.ExecuteAsync(db, ideas, CancellationToken.None)), CancellationToken.None);
-        for (var i = 0; i < batch.Count; i++) insert.SetId(batch[i].Idea, ids[i]);
+        await gate.WriteAsync(() => strategy.ExecuteAsync(() => insert.ExecuteAsync(db, rows, CancellationToken.None)), CancellationToken.None);
     }
 
-    private sealed class Pending(Idea idea)
+    private sealed class Pending(Idea idea, IReadOnlyList<ProcessedEvent> deliveries)
     {
         public Idea Idea { get; } = idea;
+        public IReadOnlyList<ProcessedEvent> Deliveries { get; } = deliveries;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -8,58 +8,40 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ImproveBot.Data.Stores;
 
 /// <summary>
-/// Inserts new ideas with one prepared <c>INSERT … RETURNING</c> per idea, all in one transaction: the hot path of
-/// <see cref="IdeaGroupCommit"/>, where EF's change tracking and batching cost more than the write itself. Table,
-/// columns and value conversions come from the EF model, so the SQL stays in step with the mapping and the migrations.
+/// Inserts new ideas, and the delivery records that came with them, with one prepared <c>INSERT … RETURNING</c> per
+/// row, all in one transaction: the hot path of <see cref="IdeaGroupCommit"/>, where EF's change tracking and batching
+/// cost more than the write itself.
 /// </summary>
-internal sealed class IdeaInsert
+internal sealed class IdeaInsert(ImproveBotDbContext db)
 {
-    private readonly string _sql;
-    private readonly (IProperty Property, RelationalTypeMapping Mapping)[] _columns;
-    private readonly IProperty _key;
+    private readonly RowInsert _ideas = new(db, typeof(Idea));
+    private readonly RowInsert _deliveries = new(db, typeof(ProcessedEvent));
 
-    public IdeaInsert(ImproveBotDbContext db)
-    {
-        var entity = db.Model.FindEntityType(typeof(Idea)) ?? throw new InvalidOperationException("Idea is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        _key = entity.FindPrimaryKey()!.Properties.Single();
-        _columns = entity.GetProperties()
-            .Where(p => p != _key)
-            .Select(p => (p, (RelationalTypeMapping)p.GetRelationalTypeMapping()))
-            .ToArray();
-        var names = string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)));
-        var values = string.Join(", ", _columns.Select((_, i) => "@p" + i));
-        _sql = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values}) " +
-               $"RETURNING {sql.DelimitIdentifier(_key.GetColumnName(table)!)}";
-    }
-
-    /// <summary>Inserts <paramref name="ideas"/> in one transaction and returns their new ids, in order.</summary>
-    public async Task<long[]> ExecuteAsync(ImproveBotDbContext db, IReadOnlyList<Idea> ideas, CancellationToken ct)
+    /// <summary>Inserts every row of <paramref name="batch"/> in one transaction and sets their new ids.</summary>
+    public async Task ExecuteAsync(ImproveBotDbContext db, IReadOnlyList<(Idea Idea, IReadOnlyList<ProcessedEvent> Deliveries)> batch, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = _sql;
-            var ids = new long[ideas.Count];
-            for (var i = 0; i < ideas.Count; i++)
+            await using var ideaCommand = _ideas.CreateCommand(connection, transaction);
+            await using var deliveryCommand = _deliveries.CreateCommand(connection, transaction);
+            // Ids are set only after the commit, so a rolled-back batch leaves every row looking unsaved.
+            var ideaIds = new long[batch.Count];
+            var deliveryIds = new List<long>();
+            for (var i = 0; i < batch.Count; i++)
             {
-                command.Parameters.Clear();
-                for (var c = 0; c < _columns.Length; c++)
-                {
-                    var (property, mapping) = _columns[c];
-                    // The mapping converts the value as EF would (enums, times, the tag list) and types the parameter.
-                    var value = property.GetGetter().GetClrValueUsingContainingEntity(ideas[i]);
-                    command.Parameters.Add(mapping.CreateParameter(command, "@p" + c, value, property.IsNullable));
-                }
-                ids[i] = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+                ideaIds[i] = await _ideas.ExecuteAsync(ideaCommand, batch[i].Idea, ct);
+                foreach (var delivery in batch[i].Deliveries) deliveryIds.Add(await _deliveries.ExecuteAsync(deliveryCommand, delivery, ct));
             }
             await transaction.CommitAsync(ct);
-            return ids;
+            var d = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                _ideas.SetId(batch[i].Idea, ideaIds[i]);
+                foreach (var delivery in batch[i].Deliveries) delivery.Id = deliveryIds[d++];
+            }
         }
         catch (DbException ex)
         {
@@ -72,6 +54,54 @@ internal sealed class IdeaInsert
         }
     }
 
-    /// <summary>Gives a stored idea its id (the property has no public setter).</summary>
-    public void SetId(Idea idea, long id) => _key.PropertyInfo!.SetValue(idea, id);
+    /// <summary>
+    /// One entity type's <c>INSERT … RETURNING key</c>. Table, columns and value conversions come from the EF model, so
+    /// the SQL stays in step with the mapping and the migrations.
+    /// </summary>
+    private sealed class RowInsert
+    {
+        private readonly string _sql;
+        private readonly (IProperty Property, RelationalTypeMapping Mapping)[] _columns;
+        private readonly IProperty _key;
+
+        public RowInsert(ImproveBotDbContext db, Type clrType)
+        {
+            var entity = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model.");
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var sql = db.GetService<ISqlGenerationHelper>();
+            _key = entity.FindPrimaryKey()!.Properties.Single();
+            _columns = entity.GetProperties()
+                .Where(p => p != _key)
+                .Select(p => (p, (RelationalTypeMapping)p.GetRelationalTypeMapping()))
+                .ToArray();
+            var names = string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)));
+            var values = string.Join(", ", _columns.Select((_, i) => "@p" + i));
+            _sql = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values}) " +
+                   $"RETURNING {sql.DelimitIdentifier(_key.GetColumnName(table)!)}";
+        }
+
+        public DbCommand CreateCommand(DbConnection connection, DbTransaction transaction)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = _sql;
+            return command;
+        }
+
+        public async Task<long> ExecuteAsync(DbCommand command, object row, CancellationToken ct)
+        {
+            command.Parameters.Clear();
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                var (property, mapping) = _columns[c];
+                // The mapping converts the value as EF would (enums, times, the tag list) and types the parameter.
+                var value = property.GetGetter().GetClrValueUsingContainingEntity(row);
+                command.Parameters.Add(mapping.CreateParameter(command, "@p" + c, value, property.IsNullable));
+            }
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Gives a stored row its id (the property may have no public setter).</summary>
+        public void SetId(object row, long id) => _key.PropertyInfo!.SetValue(row, id);
+    }
 }

@@ -58,6 +58,7 @@ internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory s
                 var result = await bot.SubmitReflectionAsync(known[0], new ReflectionSubmission([message.Content], []), cancellationToken);
                 reply = result.Reply;
             }
+            await inboundLog.CompleteAsync(cancellationToken);
         }
         catch (Exception ex)
         {

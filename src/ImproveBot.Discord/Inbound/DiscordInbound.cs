@@ -99,12 +99,15 @@ internal sealed partial class DiscordInbound(
         }
         try
         {
-            return interaction.Type switch
+            var answer = interaction.Type switch
             {
                 InteractionType.ApplicationCommand => await CommandAsync(interaction, ct),
                 InteractionType.MessageComponent => await ComponentAsync(interaction, ct),
                 _ => await ModalSubmitAsync(interaction, ct),
             };
+            // Usually the handler's own commit carried the record already; a read-only command's is written here.
+            await inboundLog.CompleteAsync(ct);
+            return answer;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {

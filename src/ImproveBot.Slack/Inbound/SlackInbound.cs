@@ -152,6 +152,8 @@ internal sealed partial class SlackInbound(
                 var result = await bot.SubmitReflectionAsync(who, new ReflectionSubmission([Unescape(text)], []), ct);
                 await PostDirectAsync(userId, result.Reply, ct);
             }
+            // Usually the reflection's commit carried the record already; an event we ignore is recorded here.
+            await inboundLog.CompleteAsync(ct);
             return SlackAck.Empty;
         }
         catch
