@@ -31,6 +31,11 @@ internal sealed class InboundClaims
 internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims)
     : IInboundLog, IDisposable
 {
+    // Compiled once: this check runs for every interaction and event, and LINQ translation would cost more than the query.
+    private static readonly Func<ImproveBotDbContext, string, string, CancellationToken, Task<bool>> IsRecorded =
+        EF.CompileAsyncQuery((ImproveBotDbContext db, string source, string deliveryId, CancellationToken ct) =>
+            db.ProcessedEvents.Any(e => e.Source == source && e.DeliveryId == deliveryId));
+
     private readonly List<ProcessedEvent> _claimed = [];
 
     public async Task<bool> TryRecordAsync(string source, string deliveryId, CancellationToken ct)
@@ -38,7 +43,7 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate,
         if (!claims.TryClaim(source, deliveryId)) return false;
         try
         {
-            if (await db.ProcessedEvents.AnyAsync(e => e.Source == source && e.DeliveryId == deliveryId, ct))
+            if (await IsRecorded(db, source, deliveryId, ct))
             {
                 claims.Release(source, deliveryId);
                 return false;
