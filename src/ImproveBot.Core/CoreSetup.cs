@@ -25,6 +25,7 @@ public static class CoreSetup
         services.AddScoped<WeeklyPromptService>();
         services.AddScoped<ReminderService>();
         services.AddScoped<DigestService>();
+        services.AddScoped<Storage.InboundLogPruner>();
         services.AddScoped<Experiment.ExperimentHistory>();
         services.AddScoped<OutboxDispatcher>();
         services.AddScoped<FollowUps.FollowUpService>();

@@ -22,4 +22,10 @@ public interface IInboundLog
 
     /// <summary>Forgets a delivery whose handling failed, so the platform's retry is processed.</summary>
     Task ForgetAsync(string source, string deliveryId, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes up to <paramref name="max"/> records of deliveries received before <paramref name="receivedBefore"/>
+    /// (long past any platform's retry), oldest first; returns how many went.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset receivedBefore, int max, CancellationToken ct);
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ImproveBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ImproveBot.Data.Stores;
 
@@ -31,10 +33,13 @@ internal sealed class InboundClaims
 internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims)
     : IInboundLog, IDisposable
 {
-    // Compiled once: this check runs for every interaction and event, and LINQ translation would cost more than the query.
-    private static readonly Func<ImproveBotDbContext, string, string, CancellationToken, Task<bool>> IsRecorded =
-        EF.CompileAsyncQuery((ImproveBotDbContext db, string source, string deliveryId, CancellationToken ct) =>
-            db.ProcessedEvents.Any(e => e.Source == source && e.DeliveryId == deliveryId));
+    // Compiled once per model (SQLite and PostgreSQL differ): this check runs for every interaction and event, and
+    // translating the LINQ each time would cost more than the query.
+    private static readonly ConditionalWeakTable<IModel, Func<ImproveBotDbContext, string, string, CancellationToken, Task<bool>>> Queries = [];
+
+    private static Func<ImproveBotDbContext, string, string, CancellationToken, Task<bool>> IsRecorded(ImproveBotDbContext db) =>
+        Queries.GetValue(db.Model, _ => EF.CompileAsyncQuery((ImproveBotDbContext c, string source, string deliveryId, CancellationToken ct) =>
+            c.ProcessedEvents.Any(e => e.Source == source && e.DeliveryId == deliveryId)));
 
     private readonly List<ProcessedEvent> _claimed = [];
 
@@ -43,7 +48,7 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate,
         if (!claims.TryClaim(source, deliveryId)) return false;
         try
         {
-            if (await IsRecorded(db, source, deliveryId, ct))
+            if (await IsRecorded(db)(db, source, deliveryId, ct))
             {
                 claims.Release(source, deliveryId);
                 return false;
@@ -94,6 +99,10 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate,
         }
         await gate.WriteAsync(() => db.ProcessedEvents.Where(e => e.Id == row.Id).ExecuteDeleteAsync(ct), ct);
     }
+
+    public Task<int> PruneAsync(DateTimeOffset receivedBefore, int max, CancellationToken ct) =>
+        // In bounded chunks, so the delete never holds SQLite's single writer for long.
+        gate.WriteAsync(() => db.ProcessedEvents.Where(e => e.ReceivedAt < receivedBefore).OrderBy(e => e.Id).Take(max).ExecuteDeleteAsync(ct), ct);
 
     /// <summary>Claimed deliveries not committed yet, for a store that commits on its own (the idea group commit).</summary>
     internal IReadOnlyList<ProcessedEvent> Unsaved() => _claimed.Count == 0 ? [] : _claimed.Where(r => r.Id == 0).ToList();

@@ -46,3 +46,16 @@ internal sealed class FollowUpJob(ImproveBot.Core.FollowUps.FollowUpService foll
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         context.Result = await followUps.SendDueAsync(cancellationToken);
 }
+
+/// <summary>Forgets the records of handled deliveries once no platform can retry them.</summary>
+[DisallowConcurrentExecution]
+internal sealed class HousekeepingJob(ImproveBot.Core.Storage.InboundLogPruner pruner) : IJob
+{
+    public static readonly JobKey Key = new("housekeeping", "improvebot");
+
+    /// <summary>Hourly: the table grows by one row per interaction, so a daily run would delete large chunks at once.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await pruner.PruneAsync(cancellationToken);
+}

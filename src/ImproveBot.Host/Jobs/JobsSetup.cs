@@ -52,6 +52,7 @@ internal static class JobsSetup
             AddJob<ReminderJob>(q, ReminderJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
             AddJob<DigestJob>(q, DigestJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
             AddJob<FollowUpJob>(q, FollowUpJob.Key, scheduling.Enabled ? scheduling.SweepInterval : null);
+            AddJob<HousekeepingJob>(q, HousekeepingJob.Key, scheduling.Enabled ? HousekeepingJob.Interval : null);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 

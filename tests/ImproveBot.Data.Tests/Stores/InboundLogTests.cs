@@ -139,4 +139,28 @@ public sealed class InboundLogTests : IAsyncLifetime
         await AssertStoredAsync(1, "a reflection's idea");
         Assert.False(await ClaimInNewScopeAsync("1005"));
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Pruning_ForgetsDeliveriesOlderThanAWeek_InChunks_AndKeepsRecentOnes(TestProvider provider)
+    {
+        await StartAsync(provider);
+        var now = _store.Clock.GetUtcNow();
+        await _store.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<ImproveBotDbContext>();
+            for (var i = 0; i < 12; i++)
+                db.ProcessedEvents.Add(new ProcessedEvent { Source = Source, DeliveryId = $"old-{i}", ReceivedAt = now - TimeSpan.FromDays(8) + TimeSpan.FromMinutes(i) });
+            db.ProcessedEvents.Add(new ProcessedEvent { Source = Source, DeliveryId = "recent", ReceivedAt = now - TimeSpan.FromDays(6) });
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var firstChunk = await _store.InScopeAsync(sp => sp.GetRequiredService<IInboundLog>().PruneAsync(now - TimeSpan.FromDays(7), 5, Ct));
+        Assert.Equal(5, firstChunk);
+        var all = await _store.InScopeAsync(sp => sp.GetRequiredService<ImproveBot.Core.Storage.InboundLogPruner>().PruneAsync(Ct));
+        Assert.Equal(7, all);
+
+        await AssertStoredAsync(1);
+        Assert.False(await ClaimInNewScopeAsync("recent"));
+        Assert.True(await ClaimInNewScopeAsync("old-0"));
+    }
 }
