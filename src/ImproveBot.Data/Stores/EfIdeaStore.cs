@@ -10,7 +10,8 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db, IdeaGroupCommit groupC
 
     public void Add(Idea idea) => db.Ideas.Add(idea);
 
-    public Task AddAndCommitAsync(Idea idea, CancellationToken ct) => groupCommit.CommitAsync(idea, ct);
+    // A batch that failed is retried idea by idea, so the failure each caller sees is its own idea's (IdeaGroupCommit).
+    public Task AddAndCommitAsync(Idea idea, CancellationToken ct) => StorageErrors.GuardAsync(() => groupCommit.CommitAsync(idea, ct));
 
     public void Remove(Idea idea) => db.Ideas.Remove(idea);
 
