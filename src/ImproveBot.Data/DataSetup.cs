@@ -9,6 +9,7 @@ using ImproveBot.Data.Outbox;
 using ImproveBot.Data.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,12 +31,14 @@ public static class DataSetup
 
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextPool<PostgresImproveBotDbContext>(o => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure(5)));
+            services.AddDbContextPool<PostgresImproveBotDbContext>((sp, o) => o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure(5))
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<ImproveBotDbContext>(sp => sp.GetRequiredService<PostgresImproveBotDbContext>());
         }
         else
         {
-            services.AddDbContextPool<SqliteImproveBotDbContext>(o => o.UseSqlite(connectionString));
+            // Interceptors registered in DI join in: tests use one to bring about storage faults (a full database).
+            services.AddDbContextPool<SqliteImproveBotDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<ImproveBotDbContext>(sp => sp.GetRequiredService<SqliteImproveBotDbContext>());
         }
 

@@ -79,8 +79,18 @@ internal sealed record StatsCommand : BotCommand;
 /// <param name="ZoneId">A tzdb id spelled exactly as <c>DateTimeZoneProviders.Tzdb</c> knows it.</param>
 internal sealed record SetTimeZoneCommand(string ZoneId) : BotCommand;
 
-/// <summary><c>/improve forget-me [confirm]</c>; without <c>confirm</c> the handler only explains what will be deleted.</summary>
-internal sealed record ForgetMeCommand(bool Confirmed) : BotCommand;
+/// <summary>
+/// <c>/improve forget-me [confirm|keep-voted]</c>; without either word the handler only explains the two choices.
+/// </summary>
+/// <param name="Confirmed">True to erase now.</param>
+/// <param name="KeepVotedIdeas">
+/// True to keep the member's team ideas that others voted on, with their text and votes but no link to the member;
+/// false to delete every idea.
+/// </param>
+internal sealed record ForgetMeCommand(bool Confirmed, bool KeepVotedIdeas = false) : BotCommand;
+
+/// <summary><c>/improve export</c>: everything stored about the member, as JSON in their DMs.</summary>
+internal sealed record ExportCommand : BotCommand;
 
 /// <summary><c>/improve help [topic]</c>; see <see cref="CommandHelp"/>.</summary>
 /// <param name="Topic">Lower case, without a leading <c>/</c>; null for the overview.</param>

@@ -110,7 +110,8 @@ internal static class CommandHints
     // ---- /improve forget-me ----
 
     public static string ForgetMeUsage() =>
-        "To see what would be deleted, type `/improve forget-me`; to delete it, type `/improve forget-me confirm`.";
+        "To see what would be deleted, type `/improve forget-me`. To delete everything, type `/improve forget-me confirm`; " +
+        "to delete everything but keep the ideas others voted on (without your name), type `/improve forget-me keep-voted`.";
 
     // ---- admin: /improve config, digest ----
 

@@ -9,7 +9,7 @@ internal static class ImproveCommandParser
     /// <summary>The subcommands as documented; also the candidates for "Did you mean …?".</summary>
     public static readonly IReadOnlyList<string> Subcommands =
     [
-        "reflect", "status", "vote", "pause", "resume", "optout", "optin", "stats", "tz", "forget-me", "help",
+        "reflect", "status", "vote", "pause", "resume", "optout", "optin", "stats", "tz", "forget-me", "export", "help",
         "config", "digest",
     ];
 
@@ -42,6 +42,7 @@ internal static class ImproveCommandParser
             "stats" => NoArguments(subcommand, args, new StatsCommand()),
             "tz" or "timezone" => ParseTimeZone(args),
             "forget-me" => ParseForgetMe(args),
+            "export" => NoArguments(subcommand, args, new ExportCommand()),
             "help" => new HelpCommand(args.Count == 0 ? null : args[0].TrimStart('/').ToLowerInvariant()),
             "config" => ConfigCommandParser.ParseConfig(args),
             "digest" => ConfigCommandParser.ParseDigest(args),
@@ -128,11 +129,16 @@ internal static class ImproveCommandParser
             ? null
             : CommandHints.UnknownTimeZone(typed, TimeZoneLookup.Suggest(typed), command);
 
-    private static ParseResult ParseForgetMe(List<string> args) => args switch
+    private static ParseResult ParseForgetMe(List<string> args)
     {
-        [] => new ForgetMeCommand(Confirmed: false),
-        [var word] when word.Equals("confirm", StringComparison.OrdinalIgnoreCase) => new ForgetMeCommand(Confirmed: true),
+        if (args.Count == 0) return new ForgetMeCommand(Confirmed: false);
+        // "confirm" deletes everything; "keep-voted" (alone or with "confirm", in any order) keeps voted ideas without a name.
         // Anything else ("forget-me please", "forget-me yes") must not count as confirmation.
-        _ => ParseResult.Failure(CommandHints.ForgetMeUsage()),
-    };
+        var words = args.Select(a => a.ToLowerInvariant()).ToList();
+        if (words.Count > 2 || words.Distinct().Count() != words.Count || words.Any(w => w is not ("confirm" or KeepVoted)))
+            return ParseResult.Failure(CommandHints.ForgetMeUsage());
+        return new ForgetMeCommand(Confirmed: true, KeepVotedIdeas: words.Contains(KeepVoted));
+    }
+
+    private const string KeepVoted = "keep-voted";
 }

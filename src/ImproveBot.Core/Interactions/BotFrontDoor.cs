@@ -26,15 +26,50 @@ internal sealed partial class BotFrontDoor(
 
     /// <summary>Handles a command typed as one line, e.g. <c>/idea read with a question first #reading</c>.</summary>
     public Task<Reply> HandleCommandTextAsync(MemberIdentity who, string? text, CancellationToken ct) =>
-        HandleParsedAsync(who, CommandParser.Parse(text ?? ""), ct);
+        NotSavedOnStorageFailureAsync(who, HandleParsedAsync(who, CommandParser.Parse(text ?? ""), ct));
 
     /// <summary>Handles a command as platforms deliver it: the command name and its argument text apart.</summary>
     public Task<Reply> HandleCommandAsync(MemberIdentity who, string? command, string? arguments, CancellationToken ct) =>
-        HandleParsedAsync(who, CommandParser.Parse(command ?? "", arguments ?? ""), ct);
+        NotSavedOnStorageFailureAsync(who, HandleParsedAsync(who, CommandParser.Parse(command ?? "", arguments ?? ""), ct));
+
+    /// <summary>What a person is told when the database refused their change: the platforms do not retry commands.</summary>
+    internal const string NotSaved =
+        "Not saved: ImproveBot could not write to its database just now (it is busy or out of space). Nothing was stored; please try again in a minute.";
+
+    // Slack does not retry slash commands or modal submissions and Discord retries no interaction, so a storage failure
+    // is answered, not thrown: the person must learn that nothing was stored. (Slack Events, which Slack does retry,
+    // go through SubmitReflectionAsync and still throw, so the adapter answers non-2xx and Slack delivers again.)
+    private async Task<Reply> NotSavedOnStorageFailureAsync(MemberIdentity who, Task<Reply> work)
+    {
+        try
+        {
+            return await work;
+        }
+        catch (StorageUnavailableException ex)
+        {
+            LogNotSaved(logger, who.Ref.Platform, ex.Reason, ex.InnerException?.Message ?? ex.Message);
+            return Reply.Of(NotSaved);
+        }
+    }
 
     /// <summary>Handles a button press or form submission identified by its action id.</summary>
     /// <param name="values">Form fields, or extra values of a button (e.g. <c>value</c> = 1–5 with a follow-up answer).</param>
     public async Task<InteractionResult> HandleActionAsync(MemberIdentity who, string? actionId,
+        IReadOnlyDictionary<string, string>? values, CancellationToken ct)
+    {
+        try
+        {
+            return await HandleActionCoreAsync(who, actionId, values, ct);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Refused rather than done: a form stays open with what was typed, so a second try loses nothing.
+            LogNotSaved(logger, who.Ref.Platform, ex.Reason, ex.InnerException?.Message ?? ex.Message);
+            return InteractionResult.Refused(NotSaved);
+        }
+    }
+
+    private async Task<InteractionResult> HandleActionCoreAsync(MemberIdentity who, string? actionId,
         IReadOnlyDictionary<string, string>? values, CancellationToken ct)
     {
         values ??= new Dictionary<string, string>();
@@ -134,6 +169,9 @@ internal sealed partial class BotFrontDoor(
             if (command is IAdminCommand) memberCache.ForgetTeam(team.Id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Not saved: the database refused a change from {Platform} ({Reason}: {Detail}); the person was told to try again")]
+    private static partial void LogNotSaved(ILogger logger, string platform, string reason, string detail);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Answered a malformed command on {Platform} with a usage hint")]
     private static partial void LogHint(ILogger logger, string platform);

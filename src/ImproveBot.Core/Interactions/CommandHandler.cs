@@ -26,6 +26,7 @@ internal sealed partial class CommandHandler(
     DigestService digests,
     ExperimentHistory experiment,
     TeamIdeaIndex ideaIndex,
+    IOutbox outbox,
     TimeProvider time,
     ILogger<CommandHandler> logger)
 {
@@ -54,7 +55,8 @@ internal sealed partial class CommandHandler(
             OptInCommand => await SetMemberAsync(member, m => m.OptedIn = true, "You are in! Your next prompt comes with the next round.", ct),
             StatsCommand => await StatsAsync(member, ct),
             SetTimeZoneCommand c => await SetTimeZoneAsync(member, team, c.ZoneId, ct),
-            ForgetMeCommand c => await ForgetMeAsync(member, c.Confirmed, ct),
+            ForgetMeCommand c => await ForgetMeAsync(member, c, ct),
+            ExportCommand => await ExportAsync(member, ct),
             HelpCommand c => Reply.Of(CommandHelp.For(c.Topic)),
             ConfigureScheduleCommand c => await ConfigureAsync(team, t =>
             {
@@ -241,18 +243,35 @@ internal sealed partial class CommandHandler(
     private async Task<Reply> StatsAsync(Member member, CancellationToken ct) =>
         Reply.Of(ExperimentText.ForMember(await experiment.ForMemberAsync(member, ct)));
 
-    private async Task<Reply> ForgetMeAsync(Member member, bool confirmed, CancellationToken ct)
+    private async Task<Reply> ForgetMeAsync(Member member, ForgetMeCommand command, CancellationToken ct)
     {
-        if (!confirmed)
+        if (!command.Confirmed)
         {
-            return Reply.Of("This deletes everything ImproveBot stores about you: your ideas (including private ones), votes, reflections and settings. " +
-                            "It cannot be undone. To go ahead, type `/improve forget-me confirm`.");
+            return Reply.Of("This deletes everything ImproveBot stores about you: your ideas (including private ones), votes, reflections, " +
+                            "follow-up answers and settings. It cannot be undone. You choose what happens to your team ideas that others voted on:\n" +
+                            "• `/improve forget-me confirm` deletes them too: nothing of yours stays.\n" +
+                            "• `/improve forget-me keep-voted` keeps them for the team, with their votes but without your name; everything else goes.\n" +
+                            "`/improve export` first sends you a copy of your data.");
         }
-        await directory.EraseMemberAsync(member, ct);
-        await unitOfWork.SaveChangesAsync(ct);
+        // Erased and committed in one transaction by the store.
+        await directory.EraseMemberAsync(member, command.KeepVotedIdeas, ct);
         ideaIndex.Invalidate(member.TeamId);
-        LogMemberErased(logger, member.Id);
-        return Reply.Of("Done: everything ImproveBot stored about you is deleted. If you use a command again, you start fresh.");
+        LogMemberErased(logger, member.Id, command.KeepVotedIdeas);
+        return Reply.Of(command.KeepVotedIdeas
+            ? "Done: everything ImproveBot stored about you is deleted, except the ideas others voted on, which stay without your name. If you use a command again, you start fresh."
+            : "Done: everything ImproveBot stored about you is deleted. If you use a command again, you start fresh.");
+    }
+
+    /// <summary>Queues the member's data as JSON parts to their DM; the outbox delivers them like any other message.</summary>
+    private async Task<Reply> ExportAsync(Member member, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var json = Privacy.PersonalDataExport.ToJson(await directory.ExportMemberAsync(member, ct), now);
+        var messages = Privacy.PersonalDataExport.Messages(member, json, now);
+        foreach (var message in messages) await outbox.EnqueueAsync(message, delivery: null, now, ct);
+        await unitOfWork.SaveChangesAsync(ct);
+        LogExported(logger, member.Id, messages.Count);
+        return Reply.Of($"Your data is on its way to your DMs as JSON, in {Wording.Count(messages.Count, "message")}. Join the parts in order.");
     }
 
     private async Task<Reply> ConfigureAsync(Team team, Action<Team> change, string confirmation, CancellationToken ct)
@@ -278,6 +297,9 @@ internal sealed partial class CommandHandler(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused admin command {Command} from non-admin member {MemberId}")]
     private static partial void LogAdminRefused(ILogger logger, long memberId, string command);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Erased member {MemberId} at their request")]
-    private static partial void LogMemberErased(ILogger logger, long memberId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased member {MemberId} at their request (kept voted ideas anonymously: {KeptVotedIdeas})")]
+    private static partial void LogMemberErased(ILogger logger, long memberId, bool keptVotedIdeas);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued member {MemberId}'s data export in {Parts} messages")]
+    private static partial void LogExported(ILogger logger, long memberId, int parts);
 }

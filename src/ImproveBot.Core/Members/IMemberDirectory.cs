@@ -21,6 +21,17 @@ public interface IMemberDirectory
     Task<IReadOnlyList<Member>> ListMembersAsync(long teamId, CancellationToken ct);
     void AddMember(Member member);
 
-    /// <summary>Deletes the member and everything they wrote: ideas, votes, reflections, deliveries, queued messages.</summary>
-    Task EraseMemberAsync(Member member, CancellationToken ct);
+    /// <summary>
+    /// Deletes the member and everything they wrote: ideas, votes, reflections, deliveries, every message to them in the
+    /// outbox, and their words in stored copies of digests. Staged with the member's removal; some parts are written at
+    /// once (see the implementation), so call it inside <see cref="Storage.IUnitOfWork.SaveChangesAsync"/>'s retry, not twice.
+    /// </summary>
+    /// <param name="keepVotedIdeas">
+    /// Keep the member's team ideas that someone else voted on: text, tags, status and votes stay, the author becomes the
+    /// team's "former member" placeholder and the idea turns anonymous. False deletes every idea.
+    /// </param>
+    Task EraseMemberAsync(Member member, bool keepVotedIdeas, CancellationToken ct);
+
+    /// <summary>Everything stored about the member (see <see cref="Privacy.PersonalData"/>), read in one go.</summary>
+    Task<Privacy.PersonalData> ExportMemberAsync(Member member, CancellationToken ct);
 }

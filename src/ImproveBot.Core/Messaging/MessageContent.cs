@@ -13,6 +13,7 @@ namespace ImproveBot.Core.Messaging;
 [JsonDerivedType(typeof(NoticeMessage), "notice")]
 [JsonDerivedType(typeof(FollowUpMessage), "followup")]
 [JsonDerivedType(typeof(TimeUpMessage), "timeup")]
+[JsonDerivedType(typeof(ExportMessage), "export")]
 public abstract record MessageContent;
 
 /// <summary>The weekly DM: the team's questions and Start / Skip / Pause buttons.</summary>
@@ -84,6 +85,13 @@ public sealed record FollowUpMessage(long IdeaId, string IdeaText, DateOnly Logg
 
 /// <summary>Plain text from the bot (confirmations, notices). Text is the bot's own, not user input.</summary>
 public sealed record NoticeMessage(string Text) : MessageContent;
+
+/// <summary>
+/// One part of a member's data export (<c>/improve export</c>): a slice of a JSON document, sent as a code block. Joined
+/// in order, the parts are the document. The JSON escapes <c>&lt; &gt; &amp; ' ` +</c> and non-ASCII as <c>\uXXXX</c>, so
+/// a slice holds nothing a platform's markup could read (no mention, no code fence): renderers wrap it, never escape it.
+/// </summary>
+public sealed record ExportMessage(int Part, int Parts, string Json) : MessageContent;
 
 /// <summary>A button.</summary>
 public sealed record ChatAction(string Id, string Label, ChatActionStyle Style = ChatActionStyle.Default);

@@ -15,3 +15,14 @@ public interface IUnitOfWork
 
 /// <summary>A commit was refused because a unique key already exists: someone else did the same work first.</summary>
 public sealed class DuplicateKeyException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The database could not store a change just now (busy or locked beyond the wait, full, unreachable): nothing of that
+/// change was stored, and the same request may succeed later.
+/// </summary>
+public sealed class StorageUnavailableException(string reason, Exception? inner = null)
+    : Exception($"The database could not store the change: {reason}.", inner)
+{
+    /// <summary>A short, loggable reason without data, e.g. <c>busy</c> or <c>full</c>.</summary>
+    public string Reason { get; } = reason;
+}

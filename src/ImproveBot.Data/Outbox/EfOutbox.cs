@@ -26,7 +26,7 @@ namespace ImproveBot.Data.Outbox;
 /// </remarks>
 internal sealed class EfOutbox(ImproveBotDbContext db, Stores.SqliteWriteGate gate, DatabaseConnection database, Core.Cluster.InstanceIdentity instance) : IOutbox
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<bool> EnqueueAsync(OutboundMessage message, PromptDeliveryRef? delivery, DateTimeOffset now, CancellationToken ct)
     {

@@ -13,8 +13,9 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db, IdeaGroupCommit groupC
     public async Task AddAndCommitAsync(Idea idea, CancellationToken ct)
     {
         // The delivery that brought the idea is recorded in the same commit, so the hot path pays for one commit.
+        // A batch that failed is retried idea by idea, so the failure each caller sees is its own idea's (IdeaGroupCommit).
         var deliveries = inboundLog.Unsaved();
-        await groupCommit.CommitAsync(idea, deliveries, ct);
+        await StorageErrors.GuardAsync(() => groupCommit.CommitAsync(idea, deliveries, ct));
         inboundLog.MarkSaved(deliveries);
     }
 

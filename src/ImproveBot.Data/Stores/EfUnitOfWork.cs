@@ -12,7 +12,7 @@ internal sealed class EfUnitOfWork(ImproveBotDbContext db, SqliteWriteGate gate)
         try
         {
             // Nothing to write (a read-only request) needs no turn at the writer's gate.
-            if (db.ChangeTracker.HasChanges()) await gate.WriteAsync(() => db.SaveChangesAsync(ct), ct);
+            if (db.ChangeTracker.HasChanges()) await StorageErrors.GuardAsync(() => gate.WriteAsync(() => db.SaveChangesAsync(ct), ct));
         }
         catch (DbUpdateException ex) when (IsUniqueViolation(ex.InnerException))
         {

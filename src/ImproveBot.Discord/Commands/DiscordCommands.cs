@@ -85,7 +85,10 @@ internal static class DiscordCommands
             [
                 new("confirm", "True to delete now; without it you see what would go", OptionType.Boolean,
                     Format: v => v == "true" ? "confirm" : null),
+                new("keep-voted", "True to delete now but keep ideas others voted on, without your name", OptionType.Boolean,
+                    Format: v => v == "true" ? "keep-voted" : null),
             ]),
+            new("export", "Get everything stored about you, as JSON in your DMs", OptionType.SubCommand),
             new("help", "What the bot can do", OptionType.SubCommand, Options:
             [
                 new("topic", "A command or topic, e.g. pause", OptionType.String, MaxLength: 40),

@@ -34,6 +34,7 @@ internal static class DiscordMessageRenderer
             TimeUpMessage timeUp => [RenderTimeUp(timeUp, context)],
             FollowUpMessage followUp => [RenderFollowUp(followUp, context)],
             NoticeMessage notice => RenderNotice(notice),
+            ExportMessage export => [RenderExport(export)],
             DigestMessage digest => DiscordDigestRenderer.Render(digest.Digest, digest.Actions),
             _ => throw new NotSupportedException($"No Discord rendering for {content.GetType().Name}."),
         };
@@ -79,6 +80,11 @@ internal static class DiscordMessageRenderer
             .Concat(DiscordComponents.ActionRows(followUp.RatingActions, context.TenantId)).ToList();
         return new DiscordMessage(content, [quote], rows);
     }
+
+    // Inside a code block Discord shows text as it is, so the slice is not escaped; it cannot hold a backtick (the core's
+    // JSON escapes it), so it cannot close the block, and no mention is parsed there (nor anywhere: allowed_mentions).
+    private static DiscordMessage RenderExport(ExportMessage export) =>
+        DiscordMessage.Text($"Your ImproveBot data, part {export.Part} of {export.Parts}. Join the parts in order for one JSON document.\n```json\n{export.Json}\n```");
 
     private static IReadOnlyList<DiscordMessage> RenderNotice(NoticeMessage notice)
     {

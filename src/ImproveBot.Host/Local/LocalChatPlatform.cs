@@ -29,6 +29,7 @@ internal sealed class LocalChatPlatform(LocalMailbox mailbox, TimeProvider time)
             $"Friendly reminder: your 20-minute improvement reflection for the week of {r.PromptDate:yyyy-MM-dd} is still open.", r.Actions),
         DigestMessage d => ("digest", MarkdownDigestRenderer.Render(d.Digest), d.Actions),
         NoticeMessage n => ("notice", n.Text, []),
+        ExportMessage e => ("export", e.Json, []),
         TimeUpMessage t => ("timeup",
             "Your 20 minutes are up. Submit what you have: a few honest lines are worth more than a perfect answer.", t.Actions),
         FollowUpMessage f => ("followup",

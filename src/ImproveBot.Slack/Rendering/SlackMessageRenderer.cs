@@ -25,6 +25,7 @@ internal static class SlackMessageRenderer
             TimeUpMessage timeUp => [RenderTimeUp(timeUp)],
             FollowUpMessage followUp => [RenderFollowUp(followUp)],
             NoticeMessage notice => RenderNotice(notice),
+            ExportMessage export => [RenderExport(export)],
             DigestMessage digest => SlackDigestRenderer.Render(digest.Digest, digest.Actions),
             _ => throw new NotSupportedException($"No Slack rendering for {content.GetType().Name}."),
         };
@@ -83,6 +84,14 @@ internal static class SlackMessageRenderer
 
         var text = $"{logged} \u201C{SlackText.Inline(SlackText.Shorten(followUp.IdeaText, 120))}\u201D. {question}";
         return new SlackMessage(text, blocks);
+    }
+
+    private static SlackMessage RenderExport(ExportMessage export)
+    {
+        // The slice holds no & < > (the core's JSON escapes them), so escaping changes nothing; it stays for safety.
+        var heading = $"Your ImproveBot data, part {export.Part} of {export.Parts}. Join the parts in order for one JSON document.";
+        var code = "```" + SlackText.Escape(export.Json) + "```";
+        return new SlackMessage(heading, new System.Text.Json.Nodes.JsonArray(BlockKit.Section(heading), BlockKit.Section(code)));
     }
 
     private static IReadOnlyList<SlackMessage> RenderNotice(NoticeMessage notice)

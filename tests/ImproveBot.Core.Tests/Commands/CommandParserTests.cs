@@ -95,6 +95,10 @@ public sealed class CommandParserTests
         { "/improve forget-me", new ForgetMeCommand(false) },
         { "/improve forget-me confirm", new ForgetMeCommand(true) },
         { "/improve FORGET-ME Confirm", new ForgetMeCommand(true) },
+        { "/improve forget-me keep-voted", new ForgetMeCommand(true, KeepVotedIdeas: true) },
+        { "/improve forget-me confirm keep-voted", new ForgetMeCommand(true, KeepVotedIdeas: true) },
+        { "/improve forget-me Keep-Voted confirm", new ForgetMeCommand(true, KeepVotedIdeas: true) },
+        { "/improve export", new ExportCommand() },
     };
 
     public static TheoryData<string, object> GoodAdmin => new()
@@ -236,6 +240,9 @@ public sealed class CommandParserTests
         { "/improve forget-me please", "`/improve forget-me confirm`" },
         { "/improve forget-me yes", "`/improve forget-me confirm`" },
         { "/improve forget-me confirm now", "`/improve forget-me confirm`" },
+        { "/improve forget-me keep-voted keep-voted", "`/improve forget-me keep-voted`" },
+        { "/improve forget-me keep", "`/improve forget-me keep-voted`" },
+        { "/improve export everything", "/improve export" },
 
         // Unknown or misspelt subcommands
         { "/improve stauts 42 new", "Did you mean `/improve status`?" },

@@ -265,7 +265,7 @@ public sealed class StoreRoundTripTests : IAsyncLifetime
         await _store.InScopeAsync(async sp =>
         {
             var member = await sp.GetRequiredService<IMemberDirectory>().GetMemberAsync(ada.Id, Ct);
-            await sp.GetRequiredService<IMemberDirectory>().EraseMemberAsync(member!, Ct);
+            await sp.GetRequiredService<IMemberDirectory>().EraseMemberAsync(member!, keepVotedIdeas: false, Ct);
             await sp.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct);
         });
 

@@ -44,18 +44,19 @@ public class TestStore : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static Task<TestStore> CreateAsync(TestProvider provider, Action<IServiceCollection>? configure = null) =>
-        BuildAsync(provider, configure, (d, s, c, p) => new TestStore(provider, d, s, c, p));
+    /// <param name="sqliteOptions">Extra SQLite connection-string keywords, e.g. <c>Default Timeout=1</c> for a short busy wait.</param>
+    public static Task<TestStore> CreateAsync(TestProvider provider, Action<IServiceCollection>? configure = null, string? sqliteOptions = null) =>
+        BuildAsync(provider, configure, (d, s, c, p) => new TestStore(provider, d, s, c, p), sqliteOptions);
 
     private protected static async Task<T> BuildAsync<T>(TestProvider provider, Action<IServiceCollection>? configure,
-        Func<string, ServiceProvider, FakeTimeProvider, TestPostgresDatabase?, T> create) where T : TestStore
+        Func<string, ServiceProvider, FakeTimeProvider, TestPostgresDatabase?, T> create, string? sqliteOptions = null) where T : TestStore
     {
         var directory = Path.Combine(Path.GetTempPath(), "improvebot-data-tests", Guid.NewGuid().ToString("N"));
         var postgres = provider == TestProvider.Postgres ? await TestPostgres.CreateDatabaseAsync() : null;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:ImproveBot"] = postgres?.ConnectionString ?? $"Data Source={Path.Combine(directory, "store.db")}",
+            ["ConnectionStrings:ImproveBot"] = postgres?.ConnectionString ?? $"Data Source={Path.Combine(directory, "store.db")}" + (sqliteOptions is null ? "" : ";" + sqliteOptions),
         }).Build();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         var collection = new ServiceCollection();

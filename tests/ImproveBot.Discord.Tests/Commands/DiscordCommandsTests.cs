@@ -52,6 +52,8 @@ public sealed partial class DiscordCommandsTests
         { """{"name":"improve","options":[{"name":"pause","type":1,"options":[{"name":"for","type":3,"value":"until 2026-09-01"}]}]}""", "improve", "pause until 2026-09-01" },
         { """{"name":"improve","options":[{"name":"forget-me","type":1,"options":[{"name":"confirm","type":5,"value":true}]}]}""", "improve", "forget-me confirm" },
         { """{"name":"improve","options":[{"name":"forget-me","type":1,"options":[{"name":"confirm","type":5,"value":false}]}]}""", "improve", "forget-me" },
+        { """{"name":"improve","options":[{"name":"forget-me","type":1,"options":[{"name":"keep-voted","type":5,"value":true}]}]}""", "improve", "forget-me keep-voted" },
+        { """{"name":"improve","options":[{"name":"export","type":1}]}""", "improve", "export" },
         { """{"name":"improve","options":[{"name":"help","type":1,"options":[{"name":"topic","type":3,"value":"pause"}]}]}""", "improve", "help pause" },
         { """{"name":"improve","options":[{"name":"config","type":2,"options":[{"name":"schedule","type":1,"options":[{"name":"zone","type":3,"value":"Europe/Berlin"},{"name":"day","type":3,"value":"Fri"},{"name":"time","type":3,"value":"16:00"}]}]}]}""",
             "improve", "config schedule Fri 16:00 Europe/Berlin" },
