@@ -39,7 +39,7 @@ internal sealed class FuzzRig : IAsyncDisposable
 
     /// <summary>Starts the fakes and the bot. <paramref name="settings"/> override or add configuration keys.</summary>
     public static async Task<FuzzRig> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
-        FakeSlackOptions? slackOptions = null, FakeDiscordOptions? discordOptions = null)
+        FakeSlackOptions? slackOptions = null, FakeDiscordOptions? discordOptions = null, Uri? gatewayUrl = null)
     {
         var slack = await FakeSlackServer.StartAsync(slackOptions);
         slack.AddUser(new FakeSlackUser(SlackAda, "ada", "Europe/Berlin"))
@@ -47,6 +47,7 @@ internal sealed class FuzzRig : IAsyncDisposable
              .AddUser(new FakeSlackUser(SlackLead, "lead", null) { IsAdmin = true })
              .AddChannel("C0DIGEST01");
         var discord = await FakeDiscordServer.StartAsync(discordOptions);
+        if (gatewayUrl is not null) discord.GatewayUrl = gatewayUrl;
         discord.AddUser(DiscordAda).AddUser(DiscordBob).AddUser(DiscordLead).AddGuild(Guild, "Fuzz Server", "1300000000000000002");
         var merged = new Dictionary<string, string?>
         {
