@@ -60,9 +60,20 @@ internal static partial class HostSetup
         services.AddImproveBotHealth();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // The playground and admin API echo user text: <, >, & and quotes leave as \u escapes, so no answer can be
+            // read as markup, while letters of every script stay readable.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        });
 
         var app = builder.Build();
+        // Answers carry user text (JSON, the playground page): a browser must never guess them to be HTML.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapImproveBotHealth();

@@ -98,7 +98,18 @@ internal sealed partial class DigestService(
         var queued = await outbox.EnqueueAsync(
             new OutboundMessage(key, Destination.Channel(team.Platform, team.TenantId, channel), new DigestMessage(digest)),
             delivery: null, now, ct);
-        await unitOfWork.SaveChangesAsync(ct);
+        try
+        {
+            await unitOfWork.SaveChangesAsync(ct);
+        }
+        catch (DuplicateKeyException)
+        {
+            // Another request queued the same key between our check and our insert (two "digest now" at one instant,
+            // or two instances on one round): that digest goes out once, which is what the key is for.
+            unitOfWork.Reset();
+            await unitOfWork.SaveChangesAsync(ct);
+            queued = false;
+        }
         if (queued) LogDigestQueued(logger, team.Id, key);
         return queued;
     }

@@ -57,7 +57,18 @@ internal sealed partial class FollowUpService(
             idea.MarkFollowUpSent(now, team.FollowUpDelay.ToTimeSpan());
             sent++;
         }
-        await unitOfWork.SaveChangesAsync(ct);
+        try
+        {
+            await unitOfWork.SaveChangesAsync(ct);
+        }
+        catch (DuplicateKeyException)
+        {
+            // Another run queued some of the same follow-ups first (the playground's "run now" beside a sweep). Saving the
+            // rest would mark ideas as asked whose message was dropped with the batch: keep nothing, the next run sees the truth.
+            unitOfWork.DiscardChanges();
+            LogConcurrentRun(logger);
+            return 0;
+        }
         if (sent > 0) LogSent(logger, sent);
         return sent;
     }
@@ -96,4 +107,7 @@ internal sealed partial class FollowUpService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Count} idea follow-ups")]
     private static partial void LogSent(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another run queued the same follow-ups first; this run left them to it")]
+    private static partial void LogConcurrentRun(ILogger logger);
 }

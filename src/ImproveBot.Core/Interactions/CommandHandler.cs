@@ -215,13 +215,13 @@ internal sealed partial class CommandHandler(
     private async Task<Reply> PauseUntilAsync(Member member, Team team, LocalDate date, CancellationToken ct)
     {
         var zone = RoundCalendar.ZoneOf(member.TimeZone, team);
-        var until = date.AtStartOfDayInZone(zone).ToDateTimeOffset();
-        if (until <= time.GetUtcNow())
-        {
-            var today = DatePattern.Format(Instant.FromDateTimeOffset(time.GetUtcNow()).InZone(zone).Date);
-            return Reply.Of($"{DatePattern.Format(date)} is not in the future (today is {today} for you). Try `/improve pause 2w` or a later date.");
-        }
-        return await PauseAsync(member, until, ct);
+        // Compared as dates first: the start of 0001-01-01 or 9999-12-31 in some zones is outside what a DateTimeOffset holds.
+        var today = Instant.FromDateTimeOffset(time.GetUtcNow()).InZone(zone).Date;
+        if (date <= today)
+            return Reply.Of($"{DatePattern.Format(date)} is not in the future (today is {DatePattern.Format(today)} for you). Try `/improve pause 2w` or a later date.");
+        if (date > today.PlusWeeks(52))
+            return Reply.Of($"{DatePattern.Format(date)} is too far ahead: {CommandHints.PauseOutOfRange()}");
+        return await PauseAsync(member, date.AtStartOfDayInZone(zone).ToDateTimeOffset(), ct);
     }
 
     private async Task<Reply> SetMemberAsync(Member member, Action<Member> change, string confirmation, CancellationToken ct)

@@ -11,6 +11,9 @@ public interface IUnitOfWork
 
     /// <summary>Discards staged additions after a failed commit (e.g. a duplicate key), keeping loaded entities tracked.</summary>
     void Reset();
+
+    /// <summary>Forgets everything staged or loaded in this scope after a failed commit, so nothing half-done is saved later.</summary>
+    void DiscardChanges();
 }
 
 /// <summary>A commit was refused because a unique key already exists: someone else did the same work first.</summary>

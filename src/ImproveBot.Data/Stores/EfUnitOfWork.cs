@@ -26,6 +26,8 @@ internal sealed class EfUnitOfWork(ImproveBotDbContext db, SqliteWriteGate gate)
             entry.State = EntityState.Detached;
     }
 
+    public void DiscardChanges() => db.ChangeTracker.Clear();
+
     // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) and _PRIMARYKEY (1555); PostgreSQL: unique_violation 23505.
     internal static bool IsUniqueViolation(Exception? ex) => ex switch
     {

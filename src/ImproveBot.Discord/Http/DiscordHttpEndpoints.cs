@@ -56,6 +56,9 @@ internal static partial class DiscordHttpEndpoints
             });
         }
         context.Response.StatusCode = ack.StatusCode;
+        // A refused body may be partly unread; Kestrel cannot drain it past its own limit and drops the connection after
+        // the answer. Saying so lets the client open a new one instead of sending its next request into a closing socket.
+        if (ack.StatusCode == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
         if (ack.JsonBody is null) return;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(ack.JsonBody, Encoding.UTF8, context.RequestAborted);

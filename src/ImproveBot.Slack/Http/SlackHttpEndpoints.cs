@@ -58,6 +58,9 @@ internal static partial class SlackHttpEndpoints
         // Not for 401: a wrong or missing secret is fixed by the operator, and the retries then get through.
         if (noRetryOnClientError && ack.StatusCode is >= 400 and < 500 and not StatusCodes.Status401Unauthorized)
             context.Response.Headers["X-Slack-No-Retry"] = "1";
+        // A refused body may be partly unread; Kestrel cannot drain it past its own limit and drops the connection after
+        // the answer. Saying so lets the client open a new one instead of sending its next request into a closing socket.
+        if (ack.StatusCode == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
         await WriteAckAsync(context.Response, ack, context.RequestAborted);
     }
 

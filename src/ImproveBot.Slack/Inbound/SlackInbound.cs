@@ -106,7 +106,9 @@ internal sealed partial class SlackInbound(
                 {
                     if (await TryOpenFormAsync(trigger, form, ct)) return SlackAck.Empty;
                 }
-                await FollowUpAsync(Text(payload, "response_url"), result.Reply, ct);
+                // After the ack, not before it: a slow or unreachable response_url (retried with backoff) must not hold the
+                // ack past Slack's 3 seconds. The result is already stored; this only tells the person.
+                _ = FollowUpAsync(Text(payload, "response_url"), result.Reply, CancellationToken.None);
                 return SlackAck.Empty;
             }
             case "view_submission":
@@ -190,18 +192,21 @@ internal sealed partial class SlackInbound(
         }
     }
 
+    /// <summary>Answers through the response_url; runs unobserved after the ack, so it logs every failure instead of throwing.</summary>
     private async Task FollowUpAsync(string? responseUrl, Reply reply, CancellationToken ct)
     {
         if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var url)) return;
         try
         {
+            // Off the request's thread at once: the caller returns its ack without waiting for any of this.
+            await Task.Yield();
             var message = SlackReplies.Ephemeral(reply);
             message["replace_original"] = false;
             await slack.RespondAsync(url, message, ct);
         }
-        catch (Exception ex) when (ex is SlackApiException or HttpRequestException)
+        catch (Exception ex)
         {
-            LogRespondFailed(logger, ex.Message);
+            LogRespondFailed(logger, ex.GetType().Name + ": " + ex.Message);
         }
     }
 
