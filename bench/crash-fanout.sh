@@ -4,8 +4,8 @@
 # documented rate limits with every window divided by SCALE (as in bench/fanout.sh) and records every message with
 # its outbox key (message metadata).
 #
-# MODE=crash (default): SIGKILLs the bot KILLS times at random moments during the fan-out (a random 0.5-3 s after each
-#   start is ready), restarting it on the same database each time, then lets the last one finish.
+# MODE=crash (default): SIGKILLs the bot KILLS times at random moments during the fan-out (a random 0-3 s after each
+#   life has posted its first prompt), restarting it on the same database each time, then lets the last one finish.
 # MODE=faults (bench/fault-fanout.sh): no kills; one run per rate in RATES (default "0 0.2"), the fake failing that
 #   share of Web API requests with every kind of fault (429 + Retry-After, 500/502/503, timeouts past the bot's
 #   Slack:RequestTimeout, connection resets, half-written answers; some after the message was posted).
@@ -161,9 +161,16 @@ if [ "$MODE" = crash ]; then
   log "seeded $MEMBERS members (seed $SEED); killing the bot $KILLS times during the fan-out"
   kills=0
   for k in $(seq 1 "$KILLS"); do
+    before=$(field prompts); before=${before:-0}
     start_bot crash
-    # A random moment 0.5-3 s into this life (startup is about 1.7 s before it).
-    sleep "$(python3 -c "import random; random.seed($SEED * 100 + $k); print(f'{random.uniform(0.5, 3.0):.2f}')")"
+    # Killed while it sends: once this life has posted a prompt (the sweep may queue first), at a random moment
+    # 0-3 s later. Without that wait a bot killed every few seconds can be killed before it ever sends.
+    for _ in $(seq 1 600); do
+      [ "$(field prompts)" -gt "$before" ] 2>/dev/null && break
+      [ "$(field users)" -ge "$MEMBERS" ] 2>/dev/null && break
+      sleep 0.1
+    done
+    sleep "$(python3 -c "import random; random.seed($SEED * 100 + $k); print(f'{random.uniform(0.0, 3.0):.2f}')")"
     reached=$(field users)
     if [ "${reached:-0}" -ge "$MEMBERS" ]; then log "every member reached after $kills kills; no more to kill"; break; fi
     kill -KILL "$bot_pid"; wait "$bot_pid" 2>/dev/null || true; bot_pid=""
