@@ -6,6 +6,8 @@
 #
 # MODE=crash (default): SIGKILLs the bot KILLS times at random moments during the fan-out (a random 0-3 s after each
 #   life has posted its first prompt), restarting it on the same database each time, then lets the last one finish.
+#   SLOW_POSTS (0.5) of the Web API calls are answered 400 ms after they were carried out, so that many kills land
+#   between Slack posting a prompt and the bot recording it (the faults run's "timeout_applied" kind, held briefly).
 # MODE=faults (bench/fault-fanout.sh): no kills; one run per rate in RATES (default "0 0.2"), the fake failing that
 #   share of Web API requests with every kind of fault (429 + Retry-After, 500/502/503, timeouts past the bot's
 #   Slack:RequestTimeout, connection resets, half-written answers; some after the message was posted).
@@ -15,7 +17,7 @@
 # end of seeding (the prompt is due; the bot then starts) to the last prompt posted. The fake's call counts per method
 # (conversations.history = DM checks before a re-send) are logged.
 #
-# Usage: bash bench/crash-fanout.sh        Knobs: MEMBERS=2000 SCALE=30 KILLS=20 SKIP_BUILD=1 SEED=<n>
+# Usage: bash bench/crash-fanout.sh        Knobs: MEMBERS=2000 SCALE=30 KILLS=20 SLOW_POSTS=0.5 SKIP_BUILD=1 SEED=<n> OUT=bench/out
 #        MODE=faults RATES="0 0.2" REQUEST_TIMEOUT=00:00:02 HOLD_MS=5000 bash bench/crash-fanout.sh
 # Everything listens on 127.0.0.1; every wait is bounded.
 set -euo pipefail
@@ -31,7 +33,8 @@ REQUEST_TIMEOUT=${REQUEST_TIMEOUT:-00:00:02}
 HOLD_MS=${HOLD_MS:-5000}
 LEASE=${LEASE:-00:00:10}
 PORT=${PORT:-5460}
-OUT=bench/out
+SLOW_POSTS=${SLOW_POSTS:-0.5}
+OUT=${OUT:-bench/out}
 log() { echo "[$MODE-fanout] $*" >&2; }
 die() { log "error: $*"; exit 1; }
 for tool in dotnet python3 curl; do command -v "$tool" >/dev/null 2>&1 || die "$tool is required"; done
@@ -70,12 +73,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_fake() { # $1 = run name, $2 = fault rate
+start_fake() { # $1 = run name, $2 = fault rate, $3… = more fake options
   local name=$1 rate=$2
+  shift 2
   status="$tmp/status-$name"
   rm -f "$tmp/fake-$name.in"; mkfifo "$tmp/fake-$name.in"
   dotnet "$OUT/fake/FakeSlackForBench.dll" --fanout --users "$MEMBERS" --enforce-limits "$SCALE" --status-file "$status" --seconds 3600 \
-    --faults "$rate" --fault-seed "$SEED" --fault-hold-ms "$HOLD_MS" --fault-retry-after-s 1 \
+    --faults "$rate" --fault-seed "$SEED" --fault-retry-after-s 1 "$@" \
     <"$tmp/fake-$name.in" >"$tmp/fake-$name.out" 2>"$OUT/fake-$MODE-$name.log" &
   fake_pid=$!
   exec 3>"$tmp/fake-$name.in"
@@ -156,7 +160,9 @@ PY
 
 results=()
 if [ "$MODE" = crash ]; then
-  start_fake crash 0
+  # SLOW_POSTS of the Web API calls are carried out at once and answered 400 ms later (well within the bot's timeout),
+  # so kills often land between Slack posting a prompt and the bot recording it.
+  start_fake crash "$SLOW_POSTS" --fault-kinds timeout --fault-applied 1 --fault-hold-ms 400
   seed_db crash
   log "seeded $MEMBERS members (seed $SEED); killing the bot $KILLS times during the fan-out"
   kills=0
@@ -180,13 +186,14 @@ if [ "$MODE" = crash ]; then
   start_bot crash
   wait_done 900
   stop_pid "$bot_pid"; bot_pid=""
-  results+=("$(report crash "$due_ms" "sigkills=$kills lease=$LEASE")")
+  results+=("$(report crash "$due_ms" "sigkills=$kills lease=$LEASE slow_posts=$SLOW_POSTS")")
   stop_fake
   log "fake: $(grep -o 'calls answered.*' "$OUT/fake-$MODE-crash.log" || true)"
+  log "$(grep -o 'faults injected.*' "$OUT/fake-$MODE-crash.log" || echo 'no slow posts')"
 else
   for rate in $RATES; do
     name="rate-$rate"
-    start_fake "$name" "$rate"
+    start_fake "$name" "$rate" --fault-hold-ms "$HOLD_MS"
     seed_db "$name"
     log "seeded $MEMBERS members; fault rate $rate (seed $SEED)"
     start_bot "$name"

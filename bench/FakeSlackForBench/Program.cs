@@ -15,7 +15,8 @@ using ImproveBot.Testing.FakeSlack;
 // "prompts=<posted> users=<distinct users prompted> first_ms=<unix ms> last_ms=<unix ms> ratelimited=<429s>
 //  once=<users with exactly one prompt> duplicated=<users with more> missed=<users with none> keys=<distinct prompt keys>
 //  attempts_mean=<chat.postMessage requests per prompt key> attempts_max=<…> faults=<injected>".
-// [--faults RATE --fault-seed N --fault-kinds all|429,5xx,timeout,reset,half --fault-hold-ms MS --fault-retry-after-s S]
+// [--faults RATE --fault-seed N --fault-kinds all|429,5xx,timeout,reset,half --fault-hold-ms MS --fault-retry-after-s S
+//  --fault-applied SHARE]
 // (bench/fault-fanout.sh): that share of Web API requests gets a fault (ImproveBot.Testing.Faults), some of them after
 // the call was carried out; the injected counts by kind are printed on stderr on the way out.
 
@@ -29,6 +30,7 @@ var faultSeed = 1;
 var faultKinds = ImproveBot.Testing.Faults.FaultKinds.All;
 var faultHoldMs = 30_000;
 var faultRetryAfter = 1;
+var faultApplied = 0.5;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -58,6 +60,10 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--fault-retry-after-s" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var ra) && ra is >= 1 and <= 600:
             faultRetryAfter = ra;
+            i++;
+            break;
+        case "--fault-applied" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var applied) && applied is >= 0 and <= 1:
+            faultApplied = applied;
             i++;
             break;
         case "--status-file" when i + 1 < args.Length:
@@ -93,7 +99,7 @@ if (!fanout && users > 9999)
 var faults = faultRate > 0
     ? new ImproveBot.Testing.Faults.FaultOptions
     {
-        Rate = faultRate, Seed = faultSeed, Kinds = faultKinds, Hold = TimeSpan.FromMilliseconds(faultHoldMs), RetryAfter = TimeSpan.FromSeconds(faultRetryAfter),
+        Rate = faultRate, Seed = faultSeed, Kinds = faultKinds, AppliedShare = faultApplied, Hold = TimeSpan.FromMilliseconds(faultHoldMs), RetryAfter = TimeSpan.FromSeconds(faultRetryAfter),
     }
     : null;
 var fake = await FakeSlackServer.StartAsync(new FakeSlackOptions { EnforceRateLimits = enforce, Faults = faults });
