@@ -6,7 +6,7 @@
 #
 # MODE=crash (default): SIGKILLs the bot KILLS times at random moments during the fan-out (a random 0-3 s after each
 #   life has posted its first prompt), restarting it on the same database each time, then lets the last one finish.
-#   SLOW_POSTS (0.5) of the Web API calls are answered 400 ms after they were carried out, so that many kills land
+#   SLOW_POSTS (0.2) of the chat.postMessage calls are answered 300 ms after the post, so that many kills land
 #   between Slack posting a prompt and the bot recording it (the faults run's "timeout_applied" kind, held briefly).
 # MODE=faults (bench/fault-fanout.sh): no kills; one run per rate in RATES (default "0 0.2"), the fake failing that
 #   share of Web API requests with every kind of fault (429 + Retry-After, 500/502/503, timeouts past the bot's
@@ -17,7 +17,7 @@
 # end of seeding (the prompt is due; the bot then starts) to the last prompt posted. The fake's call counts per method
 # (conversations.history = DM checks before a re-send) are logged.
 #
-# Usage: bash bench/crash-fanout.sh        Knobs: MEMBERS=2000 SCALE=30 KILLS=20 SLOW_POSTS=0.5 SKIP_BUILD=1 SEED=<n> OUT=bench/out
+# Usage: bash bench/crash-fanout.sh        Knobs: MEMBERS=2000 SCALE=30 KILLS=20 SLOW_POSTS=0.2 SKIP_BUILD=1 SEED=<n> OUT=bench/out
 #        MODE=faults RATES="0 0.2" REQUEST_TIMEOUT=00:00:02 HOLD_MS=5000 bash bench/crash-fanout.sh
 # Everything listens on 127.0.0.1; every wait is bounded.
 set -euo pipefail
@@ -33,7 +33,7 @@ REQUEST_TIMEOUT=${REQUEST_TIMEOUT:-00:00:02}
 HOLD_MS=${HOLD_MS:-5000}
 LEASE=${LEASE:-00:00:10}
 PORT=${PORT:-5460}
-SLOW_POSTS=${SLOW_POSTS:-0.5}
+SLOW_POSTS=${SLOW_POSTS:-0.2}
 OUT=${OUT:-bench/out}
 log() { echo "[$MODE-fanout] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -160,9 +160,9 @@ PY
 
 results=()
 if [ "$MODE" = crash ]; then
-  # SLOW_POSTS of the Web API calls are carried out at once and answered 400 ms later (well within the bot's timeout),
-  # so kills often land between Slack posting a prompt and the bot recording it.
-  start_fake crash "$SLOW_POSTS" --fault-kinds timeout --fault-applied 1 --fault-hold-ms 400
+  # SLOW_POSTS of the chat.postMessage calls are carried out at once and answered 300 ms later (well within the bot's
+  # timeout), so kills often land between Slack posting a prompt and the bot recording it.
+  start_fake crash "$SLOW_POSTS" --fault-kinds timeout --fault-applied 1 --fault-hold-ms 300 --fault-methods chat.postMessage
   seed_db crash
   log "seeded $MEMBERS members (seed $SEED); killing the bot $KILLS times during the fan-out"
   kills=0

@@ -16,7 +16,7 @@ using ImproveBot.Testing.FakeSlack;
 //  once=<users with exactly one prompt> duplicated=<users with more> missed=<users with none> keys=<distinct prompt keys>
 //  attempts_mean=<chat.postMessage requests per prompt key> attempts_max=<…> faults=<injected>".
 // [--faults RATE --fault-seed N --fault-kinds all|429,5xx,timeout,reset,half --fault-hold-ms MS --fault-retry-after-s S
-//  --fault-applied SHARE]
+//  --fault-applied SHARE --fault-methods chat.postMessage,…]
 // (bench/fault-fanout.sh): that share of Web API requests gets a fault (ImproveBot.Testing.Faults), some of them after
 // the call was carried out; the injected counts by kind are printed on stderr on the way out.
 
@@ -31,6 +31,7 @@ var faultKinds = ImproveBot.Testing.Faults.FaultKinds.All;
 var faultHoldMs = 30_000;
 var faultRetryAfter = 1;
 var faultApplied = 0.5;
+string[]? faultMethods = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -66,6 +67,10 @@ for (var i = 0; i < args.Length; i++)
             faultApplied = applied;
             i++;
             break;
+        case "--fault-methods" when i + 1 < args.Length:
+            faultMethods = args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            i++;
+            break;
         case "--status-file" when i + 1 < args.Length:
             statusFile = args[i + 1];
             i++;
@@ -99,7 +104,7 @@ if (!fanout && users > 9999)
 var faults = faultRate > 0
     ? new ImproveBot.Testing.Faults.FaultOptions
     {
-        Rate = faultRate, Seed = faultSeed, Kinds = faultKinds, AppliedShare = faultApplied, Hold = TimeSpan.FromMilliseconds(faultHoldMs), RetryAfter = TimeSpan.FromSeconds(faultRetryAfter),
+        Rate = faultRate, Seed = faultSeed, Kinds = faultKinds, AppliedShare = faultApplied, Methods = faultMethods, Hold = TimeSpan.FromMilliseconds(faultHoldMs), RetryAfter = TimeSpan.FromSeconds(faultRetryAfter),
     }
     : null;
 var fake = await FakeSlackServer.StartAsync(new FakeSlackOptions { EnforceRateLimits = enforce, Faults = faults });
