@@ -12,13 +12,26 @@ using ImproveBot.Testing.FakeSlack;
 //        [--fanout --enforce-limits SCALE --status-file PATH]
 // --fanout (bench/fanout.sh): users are named as BenchData seeds them (U0LOAD00001…, up to 99,999), Slack's documented
 // rate limits are enforced with every window divided by SCALE, and PATH is rewritten every 100 ms with
-// "prompts=<posted> users=<distinct users prompted> first_ms=<unix ms> last_ms=<unix ms> ratelimited=<429s>".
+// "prompts=<posted> users=<distinct users prompted> first_ms=<unix ms> last_ms=<unix ms> ratelimited=<429s>
+//  once=<users with exactly one prompt> duplicated=<users with more> missed=<users with none> keys=<distinct prompt keys>
+//  attempts_mean=<chat.postMessage requests per prompt key> attempts_max=<…> faults=<injected>".
+// [--faults RATE --fault-seed N --fault-kinds all|429,5xx,timeout,reset,half --fault-hold-ms MS --fault-retry-after-s S
+//  --fault-applied SHARE --fault-methods chat.postMessage,…]
+// (bench/fault-fanout.sh): that share of Web API requests gets a fault (ImproveBot.Testing.Faults), some of them after
+// the call was carried out; the injected counts by kind are printed on stderr on the way out.
 
 var users = 50;
 var seconds = 600;
 var fanout = false;
 double? enforce = null;
 string? statusFile = null;
+double faultRate = 0;
+var faultSeed = 1;
+var faultKinds = ImproveBot.Testing.Faults.FaultKinds.All;
+var faultHoldMs = 30_000;
+var faultRetryAfter = 1;
+var faultApplied = 0.5;
+string[]? faultMethods = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,6 +41,34 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--enforce-limits" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale is >= 1 and <= 1000:
             enforce = scale;
+            i++;
+            break;
+        case "--faults" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1:
+            faultRate = rate;
+            i++;
+            break;
+        case "--fault-seed" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var seed):
+            faultSeed = seed;
+            i++;
+            break;
+        case "--fault-kinds" when i + 1 < args.Length:
+            faultKinds = ImproveBot.Testing.Faults.FaultOptions.ParseKinds(args[i + 1]);
+            i++;
+            break;
+        case "--fault-hold-ms" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var hold) && hold is > 0 and <= 600_000:
+            faultHoldMs = hold;
+            i++;
+            break;
+        case "--fault-retry-after-s" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var ra) && ra is >= 1 and <= 600:
+            faultRetryAfter = ra;
+            i++;
+            break;
+        case "--fault-applied" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var applied) && applied is >= 0 and <= 1:
+            faultApplied = applied;
+            i++;
+            break;
+        case "--fault-methods" when i + 1 < args.Length:
+            faultMethods = args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             i++;
             break;
         case "--status-file" when i + 1 < args.Length:
@@ -60,7 +101,13 @@ if (!fanout && users > 9999)
     await Console.Error.WriteLineAsync("more than 9,999 users needs --fanout");
     return 2;
 }
-var fake = await FakeSlackServer.StartAsync(new FakeSlackOptions { EnforceRateLimits = enforce });
+var faults = faultRate > 0
+    ? new ImproveBot.Testing.Faults.FaultOptions
+    {
+        Rate = faultRate, Seed = faultSeed, Kinds = faultKinds, AppliedShare = faultApplied, Methods = faultMethods, Hold = TimeSpan.FromMilliseconds(faultHoldMs), RetryAfter = TimeSpan.FromSeconds(faultRetryAfter),
+    }
+    : null;
+var fake = await FakeSlackServer.StartAsync(new FakeSlackOptions { EnforceRateLimits = enforce, Faults = faults });
 await using (fake)
 {
     for (var n = 1; n <= users; n++)
@@ -70,7 +117,7 @@ await using (fake)
         fake.AddUser(new FakeSlackUser(id, name, zones[n % zones.Length]) { RealName = $"Load Tester {n}" });
     }
     fake.AddChannel("C0BENCH");
-    var status = statusFile is null ? Task.CompletedTask : WriteStatusAsync(fake, statusFile, stop.Token);
+    var status = statusFile is null ? Task.CompletedTask : WriteStatusAsync(fake, users, statusFile, stop.Token);
 
     Console.WriteLine($"READY {fake.ApiBaseUrl} {fake.BotToken}");
     await Console.Out.FlushAsync();
@@ -95,35 +142,47 @@ await using (fake)
         .OrderBy(g => g.Key, StringComparer.Ordinal)
         .Select(g => $"{g.Key}={g.Count()}" + (g.Count(c => c.Error is not null || c.HttpStatus != 200) is var bad and > 0 ? $" ({bad} failed)" : ""));
     await Console.Error.WriteLineAsync($"fake slack stopping ({reason}); calls answered: {string.Join(", ", calls.DefaultIfEmpty("none"))}");
+    if (fake.Faults is { } injector)
+        await Console.Error.WriteLineAsync("faults injected: " + string.Join(", ", injector.Injected.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
 }
 return 0;
 
 // The fan-out's progress, for bench/fanout.sh: prompt messages posted, distinct users reached, and when the first and
 // the last of them arrived. Rewritten whole (write then rename) so the script never reads half a line.
-static async Task WriteStatusAsync(FakeSlackServer fake, string path, CancellationToken ct)
+static async Task WriteStatusAsync(FakeSlackServer fake, int users, string path, CancellationToken ct)
 {
     long first = 0, last = 0;
     var lastCount = 0;
     while (!ct.IsCancellationRequested)
     {
-        var prompts = fake.PostedMessages.Where(m => m.Metadata?["event_payload"]?["key"]?.GetValue<string>().StartsWith("prompt:", StringComparison.Ordinal) == true).ToList();
+        var prompts = fake.PostedMessages.Where(m => Key(m)?.StartsWith("prompt:", StringComparison.Ordinal) == true).ToList();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         if (prompts.Count > 0 && first == 0) first = now;
         if (prompts.Count != lastCount) (last, lastCount) = (now, prompts.Count);
-        var distinct = prompts.Select(m => m.Channel).Distinct().Count();
+        // Per member (the DM channel's user), and per outbox key: both must come out at one each.
+        var perChannel = prompts.GroupBy(m => m.Channel, StringComparer.Ordinal).Select(g => g.Count()).ToList();
+        var once = perChannel.Count(c => c == 1);
+        var duplicated = perChannel.Count(c => c > 1);
+        var keys = prompts.Select(Key).Distinct(StringComparer.Ordinal).Count();
+        var attempts = fake.PostAttemptsByKey.Where(kv => kv.Key.StartsWith("prompt:", StringComparison.Ordinal)).Select(kv => kv.Value).ToList();
         var limited = fake.Calls.Count(c => c.HttpStatus == 429);
-        await File.WriteAllTextAsync(path + ".tmp", FormattableString.Invariant(
-            $"prompts={prompts.Count} users={distinct} first_ms={first} last_ms={last} ratelimited={limited}\n"), CancellationToken.None);
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"prompts={prompts.Count} users={perChannel.Count} first_ms={first} last_ms={last} ratelimited={limited} once={once} duplicated={duplicated} " +
+            $"missed={users - perChannel.Count} keys={keys} attempts_mean={(attempts.Count == 0 ? 0 : attempts.Average()):F3} " +
+            $"attempts_max={(attempts.Count == 0 ? 0 : attempts.Max())} faults={fake.Faults?.InjectedCount ?? 0}\n");
+        await File.WriteAllTextAsync(path + ".tmp", line, CancellationToken.None);
         File.Move(path + ".tmp", path, overwrite: true);
         try
         {
-            await Task.Delay(100, ct);
+            await Task.Delay(200, ct);
         }
         catch (OperationCanceledException)
         {
         }
     }
 }
+
+static string? Key(PostedMessage message) => message.Metadata?["event_payload"]?["key"]?.GetValue<string>();
 
 void Stop(PosixSignalContext context)
 {

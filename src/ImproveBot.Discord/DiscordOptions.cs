@@ -28,6 +28,9 @@ internal sealed class DiscordOptions : IValidatableObject
     /// <summary>How far an interaction's timestamp may be from now before it is refused as a replay.</summary>
     public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long one REST request may take, answer included, before it counts as lost and is retried.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -43,6 +46,8 @@ internal sealed class DiscordOptions : IValidatableObject
             yield return new ValidationResult("Discord:PublicKey must be the application's public key (64 hex characters).", [nameof(PublicKey)]);
         if (!ApiBaseUrl.IsAbsoluteUri || !ApiBaseUrl.AbsoluteUri.EndsWith('/'))
             yield return new ValidationResult("Discord:ApiBaseUrl must be an absolute URL ending in '/'.", [nameof(ApiBaseUrl)]);
+        if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(2))
+            yield return new ValidationResult("Discord:RequestTimeout must be between 00:00:01 and 00:02:00.", [nameof(RequestTimeout)]);
         if (SignatureTolerance < TimeSpan.FromSeconds(5) || SignatureTolerance > TimeSpan.FromHours(1))
             yield return new ValidationResult("Discord:SignatureTolerance must be between 00:00:05 and 01:00:00.", [nameof(SignatureTolerance)]);
         if (AdminUserIds?.FirstOrDefault(id => !Api.DiscordRoutes.IsSnowflake(id)) is { } bad)

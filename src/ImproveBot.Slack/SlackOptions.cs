@@ -30,6 +30,13 @@ internal sealed class SlackOptions : IValidatableObject
     [Range(1, 1000)]
     public double RateLimitScale { get; set; } = 1;
 
+    /// <summary>
+    /// How long one Web API request may take, answer included, before it counts as lost and is retried (or, for
+    /// <c>chat.postMessage</c>, handed back to the outbox). Slack answers in well under a second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Slack:RequestTimeout must be between 00:00:01 and 00:02:00.")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Slack user ids allowed to run admin commands besides workspace admins and owners.</summary>
     public List<string>? AdminUserIds { get; set; }
 

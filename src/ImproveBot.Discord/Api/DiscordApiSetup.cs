@@ -27,7 +27,10 @@ internal static class DiscordApiSetup
     {
         services.AddOptions<DiscordOptions>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new DiscordApiPolicy());
+        services.TryAddSingleton(sp => new DiscordApiPolicy
+        {
+            AttemptTimeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DiscordOptions>>().Value.RequestTimeout,
+        });
         services.TryAddSingleton<DiscordRateLimits>();
 
         services.AddHttpClient(HttpClientName, http =>

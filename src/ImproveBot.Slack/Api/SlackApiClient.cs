@@ -33,6 +33,10 @@ internal sealed partial class SlackApiClient : ISlackApi
     private static readonly MediaTypeHeaderValue FormUrlEncoded = MediaTypeHeaderValue.Parse("application/x-www-form-urlencoded");
     private static readonly byte[] EmptyJsonObject = "{}"u8.ToArray();
 
+    // chat.postMessage has no idempotency key: a 5xx, timeout or cut answer may come after Slack posted the message, so
+    // the client does not repeat it blindly. The outbox retries it instead, after looking for it in the DM (message metadata).
+    private static readonly ResiliencePropertyKey<bool> NotIdempotent = new("improvebot.slack.not-idempotent");
+
     private readonly IHttpClientFactory _httpFactory;
     private readonly IOptions<SlackOptions> _options;
     private readonly SlackRateLimits _limits;
@@ -100,7 +104,7 @@ internal sealed partial class SlackApiClient : ISlackApi
                 metadata.WriteTo(w);
             }
         });
-        var answer = await CallAsync(method, BotToken, body, channel, SlackWireJson.Default.PostMessageResponse, ct);
+        var answer = await CallAsync(method, BotToken, body, channel, SlackWireJson.Default.PostMessageResponse, ct, idempotent: false);
         return answer.Ts is { Length: > 0 } ts ? ts : throw new SlackApiException(method, InvalidResponseError, "ts missing");
     }
 
@@ -189,13 +193,14 @@ internal sealed partial class SlackApiClient : ISlackApi
     private string? BotToken => _options.Value.BotToken;
 
     /// <summary>One Web API call: permit, send with retries, check <c>ok</c>, log warnings.</summary>
-    private async Task<T> CallAsync<T>(string method, string? token, RequestBody body, string? channel, JsonTypeInfo<T> type, CancellationToken ct)
+    private async Task<T> CallAsync<T>(string method, string? token, RequestBody body, string? channel, JsonTypeInfo<T> type, CancellationToken ct,
+        bool idempotent = true)
         where T : SlackResponse
     {
         // One permit per logical call, not per retry: the retries have their own delays, and Slack's 429s
         // are what tells us when its budget is spent.
         using var lease = await _limits.AcquireAsync(method, channel, ct);
-        var result = await SendAsync(method, MethodUri(method), token, body, ct);
+        var result = await SendAsync(method, MethodUri(method), token, body, ct, idempotent);
         if (result.Status == HttpStatusCode.TooManyRequests) throw RateLimited(method, result);
 
         var parsed = TryParse(result.Body, type);
@@ -218,9 +223,10 @@ internal sealed partial class SlackApiClient : ISlackApi
         return new Uri(baseUrl, method);
     }
 
-    private async Task<SlackHttpResult> SendAsync(string method, Uri uri, string? token, RequestBody body, CancellationToken ct)
+    private async Task<SlackHttpResult> SendAsync(string method, Uri uri, string? token, RequestBody body, CancellationToken ct, bool idempotent = true)
     {
         var context = ResilienceContextPool.Shared.Get(method, ct);
+        context.Properties.Set(NotIdempotent, !idempotent);
         try
         {
             return await _pipeline.ExecuteAsync(c => SendOnceAsync(method, uri, token, body, c.CancellationToken), context);
@@ -285,7 +291,8 @@ internal sealed partial class SlackApiClient : ISlackApi
                 UseJitter = true,
                 Delay = _policy.TransientBaseDelay,
                 MaxDelay = _policy.TransientMaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    !args.Context.Properties.GetValue(NotIdempotent, false) && IsTransient(args.Outcome, args.Context.CancellationToken)),
                 OnRetry = args =>
                 {
                     var reason = args.Outcome.Exception is { } ex ? ex.GetType().Name : $"HTTP {(int)args.Outcome.Result!.Status}";

@@ -22,7 +22,11 @@ internal static class SlackApiSetup
         services.AddOptions<SlackOptions>();
         services.TryAddSingleton(TimeProvider.System);
         // A policy registered before (tests) wins; otherwise the defaults, time-scaled only for load tests.
-        services.TryAddSingleton(sp => SlackApiPolicy.Scaled(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>().Value.RateLimitScale));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlackOptions>>().Value;
+            return SlackApiPolicy.Scaled(options.RateLimitScale) with { AttemptTimeout = options.RequestTimeout };
+        });
         services.TryAddSingleton<SlackRateLimits>();
 
         services.AddHttpClient(HttpClientName, http =>

@@ -42,9 +42,11 @@ internal sealed class SlackApiTestKit : IAsyncDisposable
     public static DateTimeOffset Start { get; } = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     /// <param name="configure">Changes to the client's <see cref="SlackOptions"/> (tokens point at the fake by default).</param>
-    public static async Task<SlackApiTestKit> StartAsync(SlackApiPolicy? policy = null, FakeTimeProvider? clock = null, Action<SlackOptions>? configure = null)
+    /// <param name="faults">Random faults the fake injects (none by default).</param>
+    public static async Task<SlackApiTestKit> StartAsync(SlackApiPolicy? policy = null, FakeTimeProvider? clock = null, Action<SlackOptions>? configure = null,
+        ImproveBot.Testing.Faults.FaultOptions? faults = null)
     {
-        var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { Time = clock ?? TimeProvider.System });
+        var slack = await FakeSlackServer.StartAsync(new FakeSlackOptions { Time = clock ?? TimeProvider.System, Faults = faults });
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));

@@ -29,6 +29,12 @@ public sealed class FakeDiscordOptions
     public TimeSpan NonceWindow { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Random faults on REST (429s, 5xx, timeouts, resets, half-written answers), some after the request was carried out
+    /// (a message created, then its answer lost). Off by default; see <see cref="FakeDiscordServer.Faults"/> for counts.
+    /// </summary>
+    public Faults.FaultOptions? Faults { get; init; }
+
+    /// <summary>
     /// Stricter than Discord on purpose: a message or webhook edit whose <c>allowed_mentions</c> is not exactly
     /// <c>{"parse": []}</c> is refused with a 50035, so every test proves the bot never lets user text ping anyone.
     /// </summary>

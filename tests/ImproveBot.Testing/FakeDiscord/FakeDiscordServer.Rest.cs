@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ImproveBot.Testing.Faults;
 
 namespace ImproveBot.Testing.FakeDiscord;
 
@@ -72,6 +73,21 @@ public sealed partial class FakeDiscordServer
             }
         }
 
+        JsonNode? body = null;
+        Answer? problem = null;
+        if (http.Request.Method is not "GET") (body, problem) = await ReadJsonAsync(http.Request);
+        if (route == FakeDiscordRoutes.CreateMessage && body is JsonObject sent && Str(sent["nonce"]) is { Length: > 0 } sentNonce)
+        {
+            lock (_gate) _attemptsByNonce[sentNonce] = _attemptsByNonce.GetValueOrDefault(sentNonce) + 1;
+        }
+        var injected = Faults?.Next(route);
+        if (injected is { Apply: false })
+        {
+            // A fault before the work: nothing is carried out (a 429 never is).
+            await WriteInjectedAsync(http, route, at, injected, null);
+            return;
+        }
+
         if (!TakeFromBucket(match, at, out var bucket))
         {
             WriteBucketHeaders(http.Response, route, bucket);
@@ -80,17 +96,35 @@ public sealed partial class FakeDiscordServer
         }
         WriteBucketHeaders(http.Response, route, bucket);
 
-        Answer answer;
-        if (http.Request.Method is "GET")
+        var answer = problem ?? Dispatch(match, body, http.Request, at);
+        if (injected is { Apply: true })
         {
-            answer = Dispatch(match, null, http.Request, at);
-        }
-        else
-        {
-            var (body, problem) = await ReadJsonAsync(http.Request);
-            answer = problem ?? Dispatch(match, body, http.Request, at);
+            // A fault after the work: the message is created (say), but its answer is lost, late or cut short.
+            await WriteInjectedAsync(http, route, at, injected, answer);
+            return;
         }
         await RespondAsync(http, route, at, answer);
+    }
+
+    /// <summary>An injected fault: Discord's own 429 (body, <c>Retry-After</c>, scope), or one every platform's network can produce.</summary>
+    private async Task WriteInjectedAsync(HttpContext http, string route, DateTimeOffset at, FaultDecision fault, Answer? answer)
+    {
+        if (fault.Kind == FaultKinds.RateLimit)
+        {
+            await RateLimitedAsync(http, route, at, Faults!.Options.RetryAfter, "user");
+            return;
+        }
+        var bytes = answer?.Body is { } json ? Encoding.UTF8.GetBytes(json.ToJsonString()) : null;
+        int status;
+        try
+        {
+            status = await Faults!.WriteAsync(http, fault, answer?.Status ?? 200, bytes, "application/json", _stopping.Token);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            status = 499; // the client went away while the fault was being written
+        }
+        Record(route, at, status, answer?.ErrorCode, http.Request);
     }
 
     private Answer Dispatch(FakeDiscordRoutes.Match match, JsonNode? body, HttpRequest request, DateTimeOffset at) => match.Route switch

@@ -49,11 +49,26 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     private long _counter;
     private int _nonceHits;
 
+    private readonly Dictionary<string, int> _attemptsByNonce = new(StringComparer.Ordinal);
+
     private FakeDiscordServer(FakeDiscordOptions options)
     {
         _options = options;
+        Faults = options.Faults is { } faults ? new Faults.FaultInjector(faults) : null;
         Signer = new DiscordInteractionSigner();
         GatewayUrl = new Uri("wss://gateway.discord.gg/");
+    }
+
+    /// <summary>The random fault injector of <see cref="FakeDiscordOptions.Faults"/>, with what it injected; null when off.</summary>
+    public Faults.FaultInjector? Faults { get; }
+
+    /// <summary>How many message creations arrived per nonce, faulted or not: the attempts each message took.</summary>
+    public IReadOnlyDictionary<string, int> CreateAttemptsByNonce
+    {
+        get
+        {
+            lock (_gate) return new Dictionary<string, int>(_attemptsByNonce, StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Where the fake listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
@@ -210,6 +225,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         {
             _calls.Clear();
             _arrivals.Clear();
+            _attemptsByNonce.Clear();
             _messages.Clear();
             _webhookEdits.Clear();
             _interactionResponses.Clear();

@@ -37,6 +37,12 @@ public sealed class FakeSlackOptions
     /// </summary>
     public double? EnforceRateLimits { get; init; }
 
+    /// <summary>
+    /// Random faults on the Web API (429s, 5xx, timeouts, resets, half-written answers), some after the call was carried
+    /// out (a message posted, then its answer lost). Off by default; see <see cref="FakeSlackServer.Faults"/> for counts.
+    /// </summary>
+    public Faults.FaultOptions? Faults { get; init; }
+
     /// <summary>How long <see cref="FakeSlackServer.SendEnvelopeAsync"/> waits for an ack by default (real time).</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

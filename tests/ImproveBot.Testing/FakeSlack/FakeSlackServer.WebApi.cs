@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ImproveBot.Testing.Faults;
 
 namespace ImproveBot.Testing.FakeSlack;
 
@@ -28,6 +29,7 @@ public sealed partial class FakeSlackServer
         if (await ApplyFaultAsync(method, at, http)) return;
 
         JsonObject answer;
+        FaultDecision? injected = null;
         if (!KnownMethods.Contains(method))
         {
             // Also for real methods the fake does not implement: a test then fails loudly instead of passing on a guess.
@@ -41,6 +43,14 @@ public sealed partial class FakeSlackServer
         else
         {
             var (args, argsError) = await ReadArgumentsAsync(http.Request, http.RequestAborted);
+            if (argsError is null && method == "chat.postMessage") CountPostAttempt(args!);
+            injected = Faults?.Next(method);
+            if (injected is { Apply: false })
+            {
+                // A fault before the work: nothing is carried out (a 429 never is, as Slack documents).
+                await WriteInjectedAsync(http, method, at, injected, null);
+                return;
+            }
             if (argsError is null && OverBudget(method, args!, at) is { } retryAfter)
             {
                 Record(method, at, 429, "ratelimited", http.Request);
@@ -56,9 +66,47 @@ public sealed partial class FakeSlackServer
             }
         }
 
+        if (injected is { Apply: true })
+        {
+            // A fault after the work: the message is posted (say), but its answer is lost, late or cut short.
+            await WriteInjectedAsync(http, method, at, injected, answer);
+            return;
+        }
         Record(method, at, StatusCodes.Status200OK, ErrorOf(answer), http.Request);
         // Slack answers failures with HTTP 200 too (§6): only "ok" tells.
         await WriteJsonAsync(http, StatusCodes.Status200OK, answer);
+    }
+
+    /// <summary>Counts a chat.postMessage attempt under its outbox key and part (message metadata), when it carries one.</summary>
+    private void CountPostAttempt(JsonObject args)
+    {
+        if (args["metadata"] is not { } node || AsJson(node) is not JsonObject metadata) return;
+        if (metadata["event_payload"] is not JsonObject payload || BlockKitRules.Str(payload, "key") is not { Length: > 0 } key) return;
+        var part = payload["part"]?.ToJsonString() ?? "0";
+        lock (_gate) _postAttempts[$"{key}#{part}"] = _postAttempts.GetValueOrDefault($"{key}#{part}") + 1;
+    }
+
+    /// <summary>An injected fault: Slack's own 429 shape, or one of the shapes every platform's network can produce.</summary>
+    private async Task WriteInjectedAsync(HttpContext http, string method, DateTimeOffset at, FaultDecision fault, JsonObject? answer)
+    {
+        if (fault.Kind == FaultKinds.RateLimit)
+        {
+            Record(method, at, 429, "ratelimited", http.Request);
+            http.Response.Headers.RetryAfter = ((long)Math.Max(1, Math.Ceiling(Faults!.Options.RetryAfter.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+            await WriteJsonAsync(http, 429, Failure("ratelimited"));
+            return;
+        }
+        var bytes = answer is null ? null : Encoding.UTF8.GetBytes(answer.ToJsonString());
+        int status;
+        try
+        {
+            status = await Faults!.WriteAsync(http, fault, StatusCodes.Status200OK, bytes, "application/json; charset=utf-8", _stopping.Token);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            status = 499; // the client went away while the fault was being written
+        }
+        Record(method, at, status, $"injected_{FaultInjector.Name(fault.Kind)}{(fault.Apply ? "_applied" : "")}", http.Request);
     }
 
     private static readonly Dictionary<string, (int Permits, TimeSpan Window)> Budgets = new(StringComparer.Ordinal)

@@ -53,7 +53,28 @@ public sealed partial class FakeSlackServer : IAsyncDisposable
     private WebApplication? _app;
     private long _counter;
 
-    private FakeSlackServer(FakeSlackOptions options) => _options = options;
+    private readonly Dictionary<string, int> _postAttempts = new(StringComparer.Ordinal);
+
+    private FakeSlackServer(FakeSlackOptions options)
+    {
+        _options = options;
+        Faults = options.Faults is { } faults ? new Faults.FaultInjector(faults) : null;
+    }
+
+    /// <summary>The random fault injector of <see cref="FakeSlackOptions.Faults"/>, with what it injected; null when off.</summary>
+    public Faults.FaultInjector? Faults { get; }
+
+    /// <summary>
+    /// How many <c>chat.postMessage</c> requests arrived per outbox message part (<c>{key}#{part}</c> from the message
+    /// metadata), faulted or not: the attempts each message took.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> PostAttemptsByKey
+    {
+        get
+        {
+            lock (_gate) return new Dictionary<string, int>(_postAttempts, StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>Where the fake listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
@@ -195,6 +216,7 @@ public sealed partial class FakeSlackServer : IAsyncDisposable
         {
             _calls.Clear();
             _arrivals.Clear();
+            _postAttempts.Clear();
             _messages.Clear();
             _views.Clear();
             _responsePosts.Clear();
