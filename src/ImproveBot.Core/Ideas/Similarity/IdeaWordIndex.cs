@@ -172,6 +172,9 @@ internal sealed class IdeaWordIndex
     {
         if (!_wordsByInitial.TryGetValue(word[0], out var bucket)) return [];
         var known = _vocabulary.TryGetId(word, out var id);
+        // A number is related to itself only: no need to look through the bucket (in a busy team, every ticket
+        // number or date ever seen).
+        if (SimilarIdeaFinder.IsNumber(word)) return known ? (_relations[id] ??= NumberRelations(id)).Related : [];
         var relations = known ? _relations[id] ??= new Relations() : new Relations();
         // Words added since the last look come at the end of the bucket: only those are compared.
         for (; relations.Scanned < bucket.Count; relations.Scanned++)
@@ -181,6 +184,13 @@ internal sealed class IdeaWordIndex
             if (kind != 0) relations.Related.Add((other, kind));
         }
         return relations.Related;
+    }
+
+    private static Relations NumberRelations(int id)
+    {
+        var relations = new Relations { Scanned = int.MaxValue };
+        relations.Related.Add((id, Match));
+        return relations;
     }
 
     private static int Kind(string a, string b)

@@ -217,7 +217,20 @@ internal static class SimilarIdeaFinder
 
     /// <summary>Whether <paramref name="prefix"/> is a proper prefix of <paramref name="word"/> (how a compound starts with its head).</summary>
     internal static bool IsProperPrefix(string prefix, string word) =>
-        prefix.Length < word.Length && word.StartsWith(prefix, StringComparison.Ordinal);
+        prefix.Length < word.Length && word.StartsWith(prefix, StringComparison.Ordinal) && !IsNumber(prefix);
+
+    /// <summary>
+    /// Whether a word is all digits. Numbers match only themselves: "2025" is no typo of "2026", and "20 26" no
+    /// compound of it.
+    /// </summary>
+    internal static bool IsNumber(string word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+        }
+        return word.Length > 0;
+    }
 
     /// <summary>
     /// Whether two normalised words are the same word, allowing typos and inflections. Symmetric.
@@ -230,6 +243,7 @@ internal static class SimilarIdeaFinder
         // A different first letter is far more often a different word ("important"/"unimportant",
         // "reviewing"/"previewing") than a typo; it also spares most Jaro–Winkler calls.
         if (u[0] != v[0]) return false;
+        if (IsNumber(u) || IsNumber(v)) return false;
 
         var (shorter, longer) = u.Length <= v.Length ? (u, v) : (v, u);
         if (shorter.Length < ShortWordLength) return IsInflection(shorter, longer);
@@ -262,8 +276,7 @@ internal static class SimilarIdeaFinder
     /// <paramref name="tail"/>: "coauthors" / "co authors", "labmate" / "lab mates", "email" / "e mail".
     /// </summary>
     private static bool IsCompoundOf(string word, string head, string tail) =>
-        word.Length > head.Length
-        && word.StartsWith(head, StringComparison.Ordinal)
+        IsProperPrefix(head, word)
         && WordsMatch(word[head.Length..], tail);
 
     /// <summary>Whether any of <paramref name="words"/> negates the idea.</summary>

@@ -14,6 +14,9 @@ public sealed class IdeaWordIndexTests
         "answer e mail after lunch", "answer email after lunch", "check email before noon", "don't check email before noon",
         "pair with co authors weekly", "pair with coauthors weekly", "meet lab mates on friday", "meet labmates on friday",
         "reserch log every day", "research log every day", "e mail", "email", "lab mates", "labmates",
+        // Numbers match only themselves, whole: neither as typos nor as compounds.
+        "plan 2026 goals with the lab", "plan 2026 goals with the lab", "close ticket 12345 this week", "close ticket 12346 this week",
+        "book room 20 26 early", "book room 2026 early", "ship v2 release notes", "ship v2 release notes",
         string.Join(' ', Enumerable.Range(1, 70).Select(n => $"word{n}")), string.Join(' ', Enumerable.Range(1, 69).Select(n => $"word{n}")),
     ];
 

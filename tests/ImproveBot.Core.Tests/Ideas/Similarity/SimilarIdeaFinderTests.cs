@@ -176,6 +176,8 @@ public sealed class SimilarIdeaFinderTests(ITestOutputHelper output)
     [InlineData("test", "text", false)]
     [InlineData("not", "notes", false)]
     [InlineData("important", "unimportant", false)]   // a different first letter is a different word
+    [InlineData("12345", "12346", false)]              // numbers match only themselves
+    [InlineData("2026", "2026", true)]
     public void WordsMatch_ForgivesTyposAndInflectionsButNotOtherWords(string u, string v, bool expected)
     {
         Assert.Equal(expected, SimilarIdeaFinder.WordsMatch(u, v));
