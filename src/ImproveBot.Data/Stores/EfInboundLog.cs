@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using ImproveBot.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ImproveBot.Data.Stores;
 
@@ -33,13 +36,45 @@ internal sealed class InboundClaims
 internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims)
     : IInboundLog, IDisposable
 {
-    // Compiled once per model (SQLite and PostgreSQL differ): this check runs for every interaction and event, and
-    // translating the LINQ each time would cost more than the query.
-    private static readonly ConditionalWeakTable<IModel, Func<ImproveBotDbContext, string, string, CancellationToken, Task<bool>>> Queries = [];
+    // Plain SQL, built once per model (SQLite and PostgreSQL quote differently): the check runs for every interaction
+    // and event, and EF's query pipeline cost more than the lookup itself.
+    private static readonly ConditionalWeakTable<IModel, string> Sql = [];
 
-    private static Func<ImproveBotDbContext, string, string, CancellationToken, Task<bool>> IsRecorded(ImproveBotDbContext db) =>
-        Queries.GetValue(db.Model, _ => EF.CompileAsyncQuery((ImproveBotDbContext c, string source, string deliveryId, CancellationToken ct) =>
-            c.ProcessedEvents.Any(e => e.Source == source && e.DeliveryId == deliveryId)));
+    private static string IsRecordedSql(ImproveBotDbContext db) => Sql.GetValue(db.Model, model =>
+    {
+        var entity = model.FindEntityType(typeof(ProcessedEvent))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        return $"SELECT 1 FROM {sql.DelimitIdentifier(table.Name, table.Schema)} " +
+               $"WHERE {Column(nameof(ProcessedEvent.Source))} = @source AND {Column(nameof(ProcessedEvent.DeliveryId))} = @delivery LIMIT 1";
+    });
+
+    private async Task<bool> IsRecordedAsync(string source, string deliveryId, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = IsRecordedSql(db);
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            AddParameter(command, "@source", source);
+            AddParameter(command, "@delivery", deliveryId);
+            return await command.ExecuteScalarAsync(ct) is not null and not DBNull;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void AddParameter(DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 
     private readonly List<ProcessedEvent> _claimed = [];
 
@@ -48,7 +83,7 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate,
         if (!claims.TryClaim(source, deliveryId)) return false;
         try
         {
-            if (await IsRecorded(db)(db, source, deliveryId, ct))
+            if (await IsRecordedAsync(source, deliveryId, ct))
             {
                 claims.Release(source, deliveryId);
                 return false;
