@@ -172,7 +172,7 @@ done
 case "$lua_line" in
   "LUA $IDEAS "*) log "$IDEAS signed /idea interactions in $OUT/idea.lua" ;;
   "") die "the fake Discord wrote no requests within 60 s" ;;
-  *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..200000)" ;;
+  *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..65000)" ;;
 esac
 
 log "warm-up: $WARMUP, $THREADS threads, $CONNECTIONS connections"
