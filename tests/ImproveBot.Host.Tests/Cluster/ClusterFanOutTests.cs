@@ -122,31 +122,9 @@ public sealed class ClusterFanOutTests(ITestOutputHelper output)
     }
 
     /// <summary>One Slack team whose weekly prompt fell due a minute ago (UTC), with <see cref="Members"/> members.</summary>
-    private static async Task SeedTeamDueNowAsync(string connectionString, string slackTeamId)
-    {
-        var due = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["ConnectionStrings:ImproveBot"] = connectionString,
-        }).Build();
-        await using var services = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-            .AddSingleton(new TeamDefaults(IsoDayOfWeekOf(due.DayOfWeek), LocalTime.FromTimeOnly(TimeOnly.FromDateTime(due.UtcDateTime)), "UTC",
-                Duration.FromHours(4), Duration.FromDays(3), IdeaVisibility.Team, "C0TEAM"))
-            .AddImproveBotCore()
-            .AddImproveBotData(configuration)
-            .BuildServiceProvider();
-        for (var i = 1; i <= Members; i++)
-        {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MemberService>()
-                .EnsureAsync(new MemberIdentity(new MemberRef("slack", slackTeamId, $"U{i:D6}"), $"member{i}"), CancellationToken.None);
-        }
-    }
+    private static Task SeedTeamDueNowAsync(string connectionString, string slackTeamId) =>
+        DueTeamSeeder.SeedAsync("Postgres", connectionString, "slack", slackTeamId, Enumerable.Range(1, Members).Select(i => $"U{i:D6}").ToList());
 
-    private static IsoDayOfWeek IsoDayOfWeekOf(DayOfWeek day) => day == DayOfWeek.Sunday ? IsoDayOfWeek.Sunday : (IsoDayOfWeek)(int)day;
 
     private static async Task<List<(string Holder, int Count)>> InFlightByHolderAsync(string connectionString)
     {

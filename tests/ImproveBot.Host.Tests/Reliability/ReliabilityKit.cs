@@ -42,27 +42,7 @@ internal sealed class ReliabilityKit : IAsyncDisposable
     /// <summary>Migrates the database and adds a team of <paramref name="userIds"/> on <paramref name="platform"/> whose prompt is due now.</summary>
     public async Task SeedTeamDueNowAsync(string platform, string tenantId, IReadOnlyList<string> userIds)
     {
-        var due = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ImproveBot"] = ConnectionString,
-        }).Build();
-        await using var services = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-            .AddSingleton(new TeamDefaults(Iso(due.DayOfWeek), LocalTime.FromTimeOnly(TimeOnly.FromDateTime(due.UtcDateTime)), "UTC",
-                Duration.FromHours(4), Duration.FromDays(3), IdeaVisibility.Team, "C0TEAM"))
-            .AddImproveBotCore()
-            .AddImproveBotData(configuration)
-            .BuildServiceProvider();
-        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-        foreach (var userId in userIds)
-        {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MemberService>()
-                .EnsureAsync(new MemberIdentity(new MemberRef(platform, tenantId, userId), $"member-{userId}"), CancellationToken.None);
-        }
+        await DueTeamSeeder.SeedAsync("Sqlite", ConnectionString, platform, tenantId, userIds);
         SqliteConnection.ClearAllPools(); // the bot process takes the file over
     }
 
@@ -88,7 +68,6 @@ internal sealed class ReliabilityKit : IAsyncDisposable
         return await condition();
     }
 
-    private static IsoDayOfWeek Iso(DayOfWeek day) => day == DayOfWeek.Sunday ? IsoDayOfWeek.Sunday : (IsoDayOfWeek)(int)day;
 
     public ValueTask DisposeAsync()
     {
