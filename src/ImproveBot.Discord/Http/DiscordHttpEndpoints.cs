@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Discord.Inbound;
 using ImproveBot.Discord.Rendering;
 using ImproveBot.Discord.Signing;
@@ -82,7 +83,7 @@ internal static partial class DiscordHttpEndpoints
         // After the signature, so an unauthenticated caller learns nothing but 401 (or 413 for what we won't read).
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase))
         {
-            LogMalformed(logger, $"unexpected Content-Type {Truncate(request.ContentType ?? "(none)")}");
+            LogMalformed(logger, $"unexpected Content-Type {LogValue.Clip(request.ContentType)}");
             return Error(StatusCodes.Status415UnsupportedMediaType, "Expected Content-Type application/json.");
         }
         if (!TryParseJson(body.Bytes, out var interaction) || interaction.ValueKind != JsonValueKind.Object)
@@ -168,7 +169,6 @@ internal static partial class DiscordHttpEndpoints
         new(status, new System.Text.Json.Nodes.JsonObject { ["error"] = message }.ToJsonString());
 
     // Values copied from a request into a log line are bounded so a caller can't flood the log.
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     [LoggerMessage(Level = LogLevel.Warning, EventName = "DiscordSignatureRefused", Message = "Refused a Discord interaction from {Remote}: signature check {Reason}")]
     private static partial void LogSignatureRefused(ILogger logger, SignatureCheck reason, string remote);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Slack.Inbound;
 using ImproveBot.Slack.Signing;
 using Microsoft.AspNetCore.Builder;
@@ -81,7 +82,7 @@ internal static partial class SlackHttpEndpoints
         // After the signature, so an unauthenticated caller learns nothing but 401 (or 413 for what we won't read).
         if (!HasMediaType(request, mediaType))
         {
-            LogUnsupportedMediaType(logger, path, Truncate(request.ContentType ?? "(none)"));
+            LogUnsupportedMediaType(logger, path, LogValue.Clip(request.ContentType));
             return Error(StatusCodes.Status415UnsupportedMediaType, $"Expected Content-Type {mediaType}.");
         }
 
@@ -159,7 +160,7 @@ internal static partial class SlackHttpEndpoints
 
             default:
                 // app_rate_limited and anything Slack adds later: acknowledged so Slack keeps the subscription healthy.
-                LogIgnoredEventType(logger, Truncate(type));
+                LogIgnoredEventType(logger, LogValue.Clip(type));
                 return SlackAck.Empty;
         }
     }
@@ -292,7 +293,6 @@ internal static partial class SlackHttpEndpoints
     }
 
     // Values copied from a request into a log line are bounded so a caller can't flood the log.
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     [LoggerMessage(Level = LogLevel.Warning, EventName = "SlackSignatureRefused", Message = "Refused a Slack request to {Path} from {Remote}: signature check {Reason}")]
     private static partial void LogSignatureRefused(ILogger logger, string path, SignatureCheck reason, string remote);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Slack.Api;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ internal sealed partial class SlackUserDirectory(ISlackApi slack, IOptions<Slack
         }
         catch (Exception ex) when (ex is SlackApiException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            LogLookupFailed(logger, userId, ex.Message);
+            LogLookupFailed(logger, LogValue.Clip(userId), ex.Message);
             // Keep a stale profile rather than none; remember the failure so the next commands do not wait again.
             _cache[userId] = (cached.User, now + RetryFailedAfter);
             return cached.User;
