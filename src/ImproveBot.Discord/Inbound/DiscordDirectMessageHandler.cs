@@ -44,6 +44,7 @@ internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory s
         }
 
         Reply reply;
+        var notSaved = false;
         try
         {
             var bot = scope.ServiceProvider.GetRequiredService<BotFrontDoor>();
@@ -67,14 +68,18 @@ internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory s
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
             // Logged, not thrown: the caller is a socket's read loop, which one bad message must not stop.
             LogFailed(logger, ex);
-            return;
+            // Only a resumed session would deliver the message again, so the person must hear that their reply was not kept.
+            if (ex is not StorageUnavailableException) return;
+            reply = Reply.Of(BotFrontDoor.NotSaved);
+            notSaved = true;
         }
 
         try
         {
             // An answer to the person's own message, like an interaction's: sent at once rather than queued, with a nonce
-            // from the message id so a replayed event cannot answer twice.
-            await discord.CreateMessageAsync(message.ChannelId, DiscordReplies.Message(reply, tenantId: null).ToJson(), Nonce(message.MessageId), cancellationToken);
+            // from the message id so a replayed event cannot answer twice (a "not saved" answer has its own, or Discord
+            // would take the thanks for a later, successful delivery as a repeat of it).
+            await discord.CreateMessageAsync(message.ChannelId, DiscordReplies.Message(reply, tenantId: null).ToJson(), Nonce(notSaved ? message.MessageId + ":not-saved" : message.MessageId), cancellationToken);
         }
         catch (Exception ex) when (ex is DiscordApiException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

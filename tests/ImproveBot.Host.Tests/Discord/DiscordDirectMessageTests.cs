@@ -67,4 +67,61 @@ public sealed class DiscordDirectMessageTests : IAsyncLifetime
         var url = await _kit.Host.Services.GetRequiredService<IGatewayUrlSource>().GetGatewayUrlAsync(CancellationToken.None);
         Assert.Equal(new Uri("ws://127.0.0.1:1/gateway?v=10&encoding=json"), url);
     }
+
+    [Fact]
+    public async Task AReplyTheDatabaseRefuses_IsAnsweredNotSaved_AndStoredWhenItComesAgain()
+    {
+        await using var kit = await DiscordTestKit.StartAsync(
+            services: s => s.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(FullDisk),
+            settings: new Dictionary<string, string?> { ["Discord:UseGateway"] = "true" },
+            prepare: discord => discord.GatewayUrl = NowhereGateway);
+        await kit.SlashAsync(Bob, "ideas", []);
+        await kit.RunPromptAsync();
+        var dm = kit.Discord.DirectMessageChannels[Bob.Id];
+        var handler = kit.Host.Services.GetRequiredService<IDiscordDirectMessageHandler>();
+        var reply = new DiscordDirectMessage("1500000000000000779", dm, Bob.Id, "Protect mornings for writing");
+
+        FullDisk.Armed = true;
+        await handler.HandleAsync(reply, CancellationToken.None);
+        FullDisk.Armed = false;
+
+        Assert.Contains(kit.Discord.DirectMessagesTo(Bob.Id), m => m.Content?.StartsWith("Not saved", StringComparison.Ordinal) == true);
+        Assert.Equal(0, await kit.DbAsync(db => db.Reflections.CountAsync()));
+        // Nothing recorded it as handled: the same message, delivered again, is stored.
+        await handler.HandleAsync(reply, CancellationToken.None);
+        Assert.Equal("Protect mornings for writing", (await kit.DbAsync(db => db.Reflections.SingleAsync())).Answers[0]);
+        // The thanks is a message of its own, not swallowed as a repeat of the "not saved" answer's nonce.
+        Assert.Contains(kit.Discord.DirectMessagesTo(Bob.Id), m => m.Content?.StartsWith("Thank you", StringComparison.Ordinal) == true);
+    }
+
+    private static readonly FullDiskInterceptor FullDisk = new();
+
+    /// <summary>Refuses every write while armed, as SQLite does when the disk is full (SQLITE_FULL).</summary>
+    private sealed class FullDiskInterceptor : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public volatile bool Armed;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Refuse(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Refuse(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Refuse(System.Data.Common.DbCommand command)
+        {
+            var sql = command.CommandText.TrimStart();
+            if (Armed && (sql.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || sql.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)))
+                throw new Microsoft.Data.Sqlite.SqliteException("database or disk is full", 13);
+        }
+    }
 }
