@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Reflections;
@@ -39,7 +40,7 @@ internal sealed partial class DiscordDirectMessageHandler(IServiceScopeFactory s
         // A resumed Gateway session replays what it missed; an event seen before is not stored twice.
         if (!await inboundLog.TryRecordAsync(MessageSource, message.MessageId, cancellationToken))
         {
-            LogDuplicate(logger, message.MessageId);
+            LogDuplicate(logger, LogValue.Clip(message.MessageId));
             return;
         }
 

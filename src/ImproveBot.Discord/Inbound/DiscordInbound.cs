@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
@@ -97,7 +98,7 @@ internal sealed partial class DiscordInbound(
     {
         if (!await inboundLog.TryRecordAsync(InteractionSource, interaction.Id, ct))
         {
-            LogDuplicate(logger, interaction.Id);
+            LogDuplicate(logger, LogValue.Clip(interaction.Id));
             return DiscordReplies.Ephemeral(Reply.Of(AlreadyHandled), tenantId: null);
         }
         try

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
@@ -45,7 +46,7 @@ internal sealed partial class SlackInbound(
         catch (TimeoutException)
         {
             // Slower than Slack waits: acknowledge now and deliver the answer through response_url once it is ready.
-            LogSlowCommand(logger, command.Command);
+            LogSlowCommand(logger, LogValue.Clip(command.Command));
             _ = ContinueViaResponseUrlAsync(work, command.ResponseUrl);
             return Ephemeral(Reply.Of("Working on it…"));
         }
@@ -140,7 +141,7 @@ internal sealed partial class SlackInbound(
         var deliveryId = $"{Text(envelope, "api_app_id")}:{eventId}";
         if (!await inboundLog.TryRecordAsync("slack-event", deliveryId, ct))
         {
-            LogDuplicate(logger, eventId, retryNum);
+            LogDuplicate(logger, LogValue.Clip(eventId), retryNum);
             return SlackAck.Empty;
         }
 

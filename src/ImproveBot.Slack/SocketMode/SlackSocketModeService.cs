@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ImproveBot.Core.Diagnostics;
 using ImproveBot.Slack.Api;
 using ImproveBot.Slack.Inbound;
 using Microsoft.Extensions.DependencyInjection;
@@ -133,7 +134,7 @@ internal sealed partial class SlackSocketModeService(
         catch (Exception ex)
         {
             // Not acknowledged: Slack delivers the envelope again, and the handlers are idempotent.
-            LogEnvelopeFailed(logger, envelopeId, type ?? "unknown", ex);
+            LogEnvelopeFailed(logger, LogValue.Clip(envelopeId), LogValue.Clip(type), ex);
         }
     }
 
