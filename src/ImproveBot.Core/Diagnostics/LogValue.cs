@@ -4,7 +4,7 @@ namespace ImproveBot.Core.Diagnostics;
 /// For values that arrive from outside (ids, content types, event types) and go into log lines: a signed but odd
 /// request must not write a megabyte into the log, and a line break in a value must not forge a second log line.
 /// </summary>
-public static class LogValue
+internal static class LogValue
 {
     public const int MaxLength = 64;
 

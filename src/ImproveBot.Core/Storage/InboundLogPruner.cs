@@ -7,7 +7,7 @@ namespace ImproveBot.Core.Storage;
 /// and none is needed once the platforms have stopped retrying (Slack within the hour, Discord's interaction tokens
 /// after 15 minutes, a Gateway resume within minutes). A week leaves a wide margin.
 /// </summary>
-public sealed partial class InboundLogPruner(IInboundLog log, TimeProvider time, ILogger<InboundLogPruner> logger)
+internal sealed partial class InboundLogPruner(IInboundLog log, TimeProvider time, ILogger<InboundLogPruner> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
     internal const int Chunk = 5_000;

@@ -44,11 +44,10 @@ internal sealed partial class DiscordGuildDirectory(IDiscordApi discord, TimePro
     /// <summary>The running lookup for the server, or a new one; it never throws (a failure yields the stale name).</summary>
     private Task<string?> Lookup(string guildId)
     {
-        if (_lookups.TryGetValue(guildId, out var running)) return running;
         var mine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_lookups.TryAdd(guildId, mine.Task)) return _lookups.TryGetValue(guildId, out running) ? running : Lookup(guildId);
-        _ = RunLookupAsync(guildId, mine);
-        return mine.Task;
+        var running = _lookups.GetOrAdd(guildId, mine.Task);
+        if (running == mine.Task) _ = RunLookupAsync(guildId, mine);
+        return running;
     }
 
     private async Task RunLookupAsync(string guildId, TaskCompletionSource<string?> result)
