@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace ImproveBot.Core.Ideas.Similarity;
 
@@ -37,6 +37,8 @@ internal sealed class IdeaWordIndex
     private readonly List<Postings> _postings = [];           // by word number
     private readonly List<Relations?> _relations = [];        // by word number, found on first use
     private readonly Dictionary<char, List<int>> _wordsByInitial = [];
+    private Tally[] _tally = [];  // per idea during one search; all zero between searches
+    private int[] _touched = [];  // the ideas one search touched, so that only those are zeroed again
 
     public IdeaWordIndex(int capacity) => _capacity = capacity;
 
@@ -100,38 +102,43 @@ internal sealed class IdeaWordIndex
     private List<TeamIdeaIndex.Entry> AllIdeas() => _ideas.OfType<TeamIdeaIndex.Entry>().ToList();
 
     /// <summary>The ideas whose bound (see remarks) reaches the threshold.</summary>
+    /// <remarks>
+    /// The hot path of every <c>/idea</c>: in a busy team most ideas share a word or a tag with the new one, so this
+    /// visits about a thousand postings per search. It reuses its buffers (the index is used under a lock) and rejects
+    /// an idea from its bit masks alone where it can, without reaching for the idea's own length.
+    /// </remarks>
     private List<TeamIdeaIndex.Entry> CandidatesFor(PreparedCandidate idea)
     {
         var count = _ideas.Count;
-        // Cleared first: the shared pool hands out new arrays of plain structs uninitialised.
-        var tally = ArrayPool<Tally>.Shared.Rent(count);
-        Array.Clear(tally, 0, count);
-        var touched = new List<int>();
+        if (_tally.Length < count)
+        {
+            _tally = new Tally[Math.Max(count, _capacity + 1)];
+            _touched = new int[_tally.Length];
+        }
+        var tally = _tally;
+        var touched = _touched;
+        var touchedCount = 0;
         try
         {
             for (var i = 0; i < idea.Words.Length; i++)
             {
                 var newWordBit = 1UL << i;
-                foreach (var (word, kind) in RelationsOf(idea.Words[i]))
+                foreach (var (word, kind) in CollectionsMarshal.AsSpan(RelationsOf(idea.Words[i])))
                 {
-                    var postings = _postings[word];
-                    for (var p = postings.Start; p < postings.Items.Count; p++)
+                    var related = (kind & Match) != 0;
+                    var prefix = (kind & Prefix) != 0;
+                    foreach (var (sequence, position) in _postings[word].Current)
                     {
-                        var (sequence, position) = postings.Items[p];
                         var index = (int)(sequence - _firstSequence);
                         ref var t = ref tally[index];
-                        if (!t.Touched)
-                        {
-                            t.Touched = true;
-                            touched.Add(index);
-                        }
+                        if ((t.Related | t.Prefixes) == 0) touched[touchedCount++] = index; // first visit: every visit sets a bit
                         var positionBit = position < MaskedPositions ? 1UL << position : 1UL << MaskedPositions;
-                        if ((kind & Match) != 0)
+                        if (related)
                         {
                             t.Related |= positionBit;
                             t.NewRelated |= newWordBit;
                         }
-                        if ((kind & Prefix) != 0)
+                        if (prefix)
                         {
                             t.Prefixes |= positionBit;
                             t.NewPrefixes |= newWordBit;
@@ -143,9 +150,18 @@ internal sealed class IdeaWordIndex
             var result = new List<TeamIdeaIndex.Entry>();
             var newLength = idea.Words.Length;
             var newMask = (1UL << newLength) - 1;
-            foreach (var index in touched)
+            for (var k = 0; k < touchedCount; k++)
             {
+                var index = touched[k];
                 var t = tally[index];
+                var possibleNew = BitOperations.PopCount((t.NewRelated | t.NewPrefixes | (t.NewPrefixes << 1)) & newMask);
+                if ((t.Related | t.Prefixes) >> MaskedPositions == 0)
+                {
+                    // Whatever the idea's length L, at most `possibleOld` of its positions can match and L is at
+                    // least that many, so (possibleOld + possibleNew) / (possibleOld + newLength) bounds the score.
+                    var possibleOld = BitOperations.PopCount(t.Related | t.Prefixes | (t.Prefixes << 1));
+                    if ((double)(possibleOld + possibleNew) / (possibleOld + newLength) < SimilarIdeaFinder.Threshold) continue;
+                }
                 if (_ideas[index] is not { } entry) continue;
                 var length = entry.Candidate.Words.Length;
                 if (length >= MaskedPositions || ((t.Related | t.Prefixes) & (1UL << MaskedPositions)) != 0)
@@ -154,8 +170,7 @@ internal sealed class IdeaWordIndex
                     continue;
                 }
                 var lengthMask = (1UL << length) - 1;
-                var possible = BitOperations.PopCount((t.Related | t.Prefixes | (t.Prefixes << 1)) & lengthMask)
-                               + BitOperations.PopCount((t.NewRelated | t.NewPrefixes | (t.NewPrefixes << 1)) & newMask);
+                var possible = BitOperations.PopCount((t.Related | t.Prefixes | (t.Prefixes << 1)) & lengthMask) + possibleNew;
                 // The same arithmetic as the score, so rounding cannot make the bound disagree with it.
                 if ((double)possible / (length + newLength) >= SimilarIdeaFinder.Threshold) result.Add(entry);
             }
@@ -163,7 +178,7 @@ internal sealed class IdeaWordIndex
         }
         finally
         {
-            ArrayPool<Tally>.Shared.Return(tally);
+            for (var k = 0; k < touchedCount; k++) tally[touched[k]] = default;
         }
     }
 
@@ -203,7 +218,6 @@ internal sealed class IdeaWordIndex
     /// <summary>Per idea during one search: related positions on its side and on the new idea's, as bit masks.</summary>
     private struct Tally
     {
-        public bool Touched;
         public ulong Related;
         public ulong Prefixes;
         public ulong NewRelated;
@@ -215,6 +229,9 @@ internal sealed class IdeaWordIndex
     {
         public List<(long Sequence, int Position)> Items { get; } = [];
         public int Start { get; private set; }
+
+        /// <summary>The entries not aged out.</summary>
+        public ReadOnlySpan<(long Sequence, int Position)> Current => CollectionsMarshal.AsSpan(Items)[Start..];
 
         public void Add(long sequence, int position) => Items.Add((sequence, position));
 

@@ -103,4 +103,34 @@ public sealed class IdeaWordIndexTests
             Assert.Equal(expected?.Score, found?.Score);
         }
     }
+
+    [Fact]
+    public void TextsWithRepeatedWordsAndCompounds_AgreeWithScoringEveryIdea()
+    {
+        // Repeats ("review review review plan") and compounds ("e mail" / "email") are where a bound that counts
+        // positions can go wrong: an idea may relate to the new one in many places through one shared word.
+        var words = new[] { "review", "reviews", "plan", "e", "mail", "email", "lab", "mates", "labmates", "not", "write", "writing", "2026" };
+        var random = new Random(20261127);
+        string RandomText() => string.Join(' ', Enumerable.Range(0, random.Next(1, 13)).Select(_ => words[random.Next(words.Length)]));
+        var index = new IdeaWordIndex(capacity: 400);
+        var stored = new List<(long Id, string Text)>();
+        for (var id = 1; id <= 400; id++)
+        {
+            var text = RandomText();
+            stored.Add((id, text));
+            index.Add(id, Ada, IdeaVisibility.Team, "ada", text);
+        }
+
+        var matches = 0;
+        for (var q = 0; q < 300; q++)
+        {
+            var query = RandomText();
+            var expected = BruteForce(stored, query);
+            var found = index.FindMostSimilar(query, Bob, -1);
+            Assert.True(expected?.Id == found?.Idea.Id, $"\"{query}\": expected #{expected?.Id} ({expected?.Score}), found #{found?.Idea.Id} ({found?.Score})");
+            Assert.Equal(expected?.Score, found?.Score);
+            if (expected is not null) matches++;
+        }
+        Assert.True(matches >= 100, $"only {matches} of 300 queries had a match: the test would not notice a bound that is too tight");
+    }
 }
