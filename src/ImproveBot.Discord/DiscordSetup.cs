@@ -33,7 +33,7 @@ internal static class DiscordSetup
         services.AddSingleton<DiscordGuildDirectory>();
         services.AddSingleton<DiscordFormDrafts>();
         services.AddScoped<DiscordInbound>();
-        services.AddScoped<IDiscordInbound>(sp => sp.GetRequiredService<DiscordInbound>());
+        services.AddSingleton<IDiscordInbound, DiscordInboundEntry>();
         services.AddSingleton<IChatPlatform, DiscordChatPlatform>();
         services.AddSingleton<DiscordCommandRegistrar>();
         if (configuration.GetValue<bool>("Discord:UseGateway"))

@@ -26,7 +26,7 @@ internal static class SlackSetup
         services.AddSingleton<SlackUserDirectory>();
         services.AddSingleton<SlackBotIdentity>();
         services.AddScoped<SlackInbound>();
-        services.AddScoped<ISlackInbound>(sp => sp.GetRequiredService<SlackInbound>());
+        services.AddScoped<ISlackInbound, SlackInboundEntry>();
         services.AddSingleton<IChatPlatform, SlackChatPlatform>();
         if (!string.IsNullOrWhiteSpace(configuration["Slack:AppToken"]))
         {

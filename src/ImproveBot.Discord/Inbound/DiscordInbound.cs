@@ -19,29 +19,21 @@ namespace ImproveBot.Discord.Inbound;
 /// responses: ephemeral messages (flag 64) and modals. No business rule lives here.
 /// </summary>
 /// <remarks>
-/// Each interaction is answered from its own DI scope, stored before it is answered, and handled once per interaction id
-/// (<see cref="IInboundLog"/>), so a replayed delivery cannot store an idea twice. When the work takes longer than
-/// <see cref="AckBudget"/>, Discord gets a deferred answer (type 5, ephemeral) and the real one follows through the
-/// interaction's webhook.
+/// Each interaction is answered from its own DI scope (<see cref="DiscordInboundEntry"/>), stored before it is answered,
+/// and handled once per interaction id (<see cref="IInboundLog"/>), so a replayed delivery cannot store an idea twice.
 /// </remarks>
 internal sealed partial class DiscordInbound(
     BotFrontDoor bot,
     IInboundLog inboundLog,
-    IDiscordApi discord,
     DiscordGuildDirectory guilds,
     DiscordFormDrafts drafts,
     IOptions<DiscordOptions> options,
-    IServiceScopeFactory scopes,
-    TimeProvider time,
-    ILogger<DiscordInbound> logger) : IDiscordInbound
+    ILogger<DiscordInbound> logger)
 {
     public const string PlatformName = "discord";
 
     /// <summary>The inbound log's source for interaction ids.</summary>
     public const string InteractionSource = "discord-interaction";
-
-    /// <summary>How long an interaction may take before Discord is answered with a deferral anyway (Discord gives up at 3 s).</summary>
-    public static readonly TimeSpan AckBudget = TimeSpan.FromMilliseconds(2500);
 
     internal const string StrangerHint =
         "Hi! I don't know which server you're in yet. Use `/idea` or `/improve` there once (or wait for your weekly prompt), "
@@ -53,45 +45,6 @@ internal sealed partial class DiscordInbound(
         "That took longer than Discord waits for a form to open. Press the button (or run the command) again: it opens right away now.";
 
     internal const string SomethingWentWrong = "Sorry, that did not work on my side. Please try again in a moment.";
-
-    public async Task<DiscordAck> HandleInteractionAsync(JsonElement payload, CancellationToken ct)
-    {
-        if (!DiscordInteraction.TryParse(payload, out var interaction, out var problem))
-        {
-            LogMalformed(logger, problem);
-            return new DiscordAck(400, null);
-        }
-        switch (interaction.Type)
-        {
-            case InteractionType.Ping:
-                return DiscordAck.Json(DiscordReplies.Pong());
-            case InteractionType.Autocomplete:
-                return DiscordAck.Json(DiscordReplies.NoChoices());
-        }
-
-        // The work runs in its own scope so it can outlive this request when it is slow; it stores before it
-        // answers, so an answer that carries the result is always an answer after the commit.
-        // Started here rather than through Task.Run: it runs on this thread until its first wait, one thread hop fewer.
-        var work = AnswerInOwnScopeAsync(interaction);
-        try
-        {
-            return DiscordAck.Json(await work.WaitAsync(AckBudget, time, ct));
-        }
-        catch (TimeoutException)
-        {
-            // Slower than Discord waits: defer now, and edit the deferred answer once the work is done. The edit waits
-            // until our type 5 has been sent: before that, the message it edits does not exist.
-            LogSlow(logger, interaction.Type);
-            var token = interaction.Token;
-            return new DiscordAck(200, DiscordReplies.Deferred().ToJsonString(), () => CompleteDeferredAsync(work, token));
-        }
-    }
-
-    private async Task<JsonObject> AnswerInOwnScopeAsync(DiscordInteraction interaction)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DiscordInbound>().AnswerAsync(interaction, CancellationToken.None);
-    }
 
     /// <summary>The answer to one interaction, as the interaction response object (type 4 or 9).</summary>
     internal async Task<JsonObject> AnswerAsync(DiscordInteraction interaction, CancellationToken ct)
@@ -205,40 +158,15 @@ internal sealed partial class DiscordInbound(
             match?.DisplayName ?? interaction.DisplayName, TeamName: null, TimeZone: null, IsAdmin: listed ? true : null);
     }
 
-    private async Task CompleteDeferredAsync(Task<JsonObject> work, string token)
-    {
-        try
-        {
-            var response = await work;
-            var message = response["type"]?.GetValue<int>() == DiscordResponseType.Modal
-                // A modal can only be the first answer; the deferral was.
-                ? DiscordReplies.Message(Reply.Of(FormTooSlow), null).ToJson()
-                : response["data"]?.DeepClone().AsObject() ?? DiscordReplies.Message(Reply.Of(SomethingWentWrong), null).ToJson();
-            await discord.EditOriginalResponseAsync(token, message, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogRespondFailed(logger, ex.Message);
-        }
-    }
-
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a signed Discord interaction: {Reason}")]
-    private static partial void LogMalformed(ILogger logger, string reason);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Discord interaction {InteractionId} already handled; answered without doing it again")]
     private static partial void LogDuplicate(ILogger logger, string interactionId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A Discord {Type} interaction took longer than Discord waits; deferred, answering through the webhook")]
-    private static partial void LogSlow(ILogger logger, InteractionType type);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling a Discord {Type} interaction failed; the person was told to try again")]
     private static partial void LogFailed(ILogger logger, InteractionType type, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not complete a deferred Discord answer: {Error}")]
-    private static partial void LogRespondFailed(ILogger logger, string error);
 }

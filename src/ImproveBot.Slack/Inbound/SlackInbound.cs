@@ -16,7 +16,7 @@ namespace ImproveBot.Slack.Inbound;
 
 /// <summary>
 /// Turns what Slack sends into calls on the core's <see cref="BotFrontDoor"/> and the core's replies into Slack's
-/// answers. Shared by the HTTP endpoints and Socket Mode. No business rule lives here.
+/// answers. Shared by the HTTP endpoints and Socket Mode, through <see cref="SlackInboundEntry"/>. No business rule lives here.
 /// </summary>
 internal sealed partial class SlackInbound(
     BotFrontDoor bot,
@@ -24,53 +24,9 @@ internal sealed partial class SlackInbound(
     SlackBotIdentity botIdentity,
     ISlackApi slack,
     IInboundLog inboundLog,
-    IServiceScopeFactory scopes,
-    TimeProvider time,
-    ILogger<SlackInbound> logger) : ISlackInbound
+    ILogger<SlackInbound> logger)
 {
     public const string PlatformName = "slack";
-
-    /// <summary>How long a slash command may take before Slack is acknowledged anyway (Slack gives up at 3 s).</summary>
-    public static readonly TimeSpan AckBudget = TimeSpan.FromMilliseconds(2500);
-
-    public async Task<SlackAck> HandleSlashCommandAsync(SlashCommand command, CancellationToken ct)
-    {
-        // The work runs in its own scope so it can outlive this request when it is slow; it stores
-        // before it answers, so an ack that carries the answer is always an ack after the commit.
-        // Started here rather than through Task.Run: it runs on this thread until its first wait, one thread hop fewer.
-        var work = AnswerInOwnScopeAsync(command);
-        try
-        {
-            return await work.WaitAsync(AckBudget, time, ct);
-        }
-        catch (TimeoutException)
-        {
-            // Slower than Slack waits: acknowledge now and deliver the answer through response_url once it is ready.
-            LogSlowCommand(logger, LogValue.Clip(command.Command));
-            _ = ContinueViaResponseUrlAsync(work, command.ResponseUrl);
-            return Ephemeral(Reply.Of("Working on it…"));
-        }
-    }
-
-    private async Task<SlackAck> AnswerInOwnScopeAsync(SlashCommand command)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SlackInbound>().AnswerSlashCommandAsync(command, CancellationToken.None);
-    }
-
-    private async Task ContinueViaResponseUrlAsync(Task<SlackAck> work, string? responseUrl)
-    {
-        try
-        {
-            var ack = await work;
-            if (ack.JsonBody is { } body && Uri.TryCreate(responseUrl, UriKind.Absolute, out var url))
-                await slack.RespondAsync(url, JsonNode.Parse(body)!.AsObject(), CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            LogRespondFailed(logger, ex.Message);
-        }
-    }
 
     internal async Task<SlackAck> AnswerSlashCommandAsync(SlashCommand command, CancellationToken ct)
     {
@@ -82,7 +38,7 @@ internal sealed partial class SlackInbound(
         return Ephemeral(reply with { Form = null });
     }
 
-    public async Task<SlackAck> HandleInteractionAsync(JsonElement payload, CancellationToken ct)
+    internal async Task<SlackAck> HandleInteractionAsync(JsonElement payload, CancellationToken ct)
     {
         var type = Text(payload, "type");
         var teamId = Text(payload, "team", "id") ?? Text(payload, "user", "team_id");
@@ -128,7 +84,7 @@ internal sealed partial class SlackInbound(
         }
     }
 
-    public async Task<SlackAck> HandleEventAsync(JsonElement envelope, int retryNum, CancellationToken ct)
+    internal async Task<SlackAck> HandleEventAsync(JsonElement envelope, int retryNum, CancellationToken ct)
     {
         var eventId = Text(envelope, "event_id");
         var teamId = Text(envelope, "team_id");
@@ -225,7 +181,7 @@ internal sealed partial class SlackInbound(
         }
     }
 
-    private static SlackAck Ephemeral(Reply reply) => SlackAck.Json(SlackReplies.Ephemeral(reply).ToJsonString());
+    internal static SlackAck Ephemeral(Reply reply) => SlackAck.Json(SlackReplies.Ephemeral(reply).ToJsonString());
 
     // Slack escapes exactly these three; &amp; goes last so "&amp;lt;" stays the literal text "&lt;".
     internal static string Unescape(string text) =>
@@ -245,9 +201,6 @@ internal sealed partial class SlackInbound(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack event {EventId} already handled (retry {RetryNum}); acknowledged without doing it again")]
     private static partial void LogDuplicate(ILogger logger, string eventId, int retryNum);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Command} took longer than Slack waits; acknowledged first, answering through response_url")]
-    private static partial void LogSlowCommand(ILogger logger, string command);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "views.open failed: {Error}")]
     private static partial void LogViewFailed(ILogger logger, string error);
