@@ -5,10 +5,8 @@ using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Storage;
-using ImproveBot.Discord.Api;
 using ImproveBot.Discord.Commands;
 using ImproveBot.Discord.Rendering;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

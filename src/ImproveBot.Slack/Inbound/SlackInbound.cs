@@ -9,7 +9,6 @@ using ImproveBot.Core.Storage;
 using ImproveBot.Slack.Api;
 using ImproveBot.Slack.Rendering;
 using ImproveBot.Slack.Users;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ImproveBot.Slack.Inbound;
