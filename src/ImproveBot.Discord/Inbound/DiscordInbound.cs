@@ -166,5 +166,4 @@ internal sealed partial class DiscordInbound(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling a Discord {Type} interaction failed; the person was told to try again")]
     private static partial void LogFailed(ILogger logger, InteractionType type, Exception exception);
-
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Discord.Api;
 using ImproveBot.Discord.Rendering;
@@ -10,7 +11,7 @@ namespace ImproveBot.Discord.Inbound;
 
 /// <summary>
 /// What the transport calls with a verified interaction: answers PING at once and everything else from a DI scope of its
-/// own through <see cref="DiscordInbound"/>. When the work takes longer than <see cref="AckBudget"/>, Discord gets a
+/// own through <see cref="DiscordInbound"/>. When the work takes longer than <see cref="AckBudget.Budget"/>, Discord gets a
 /// deferred answer (type 5, ephemeral) and the real one follows through the interaction's webhook.
 /// </summary>
 /// <remarks>
@@ -23,9 +24,6 @@ internal sealed partial class DiscordInboundEntry(
     TimeProvider time,
     ILogger<DiscordInboundEntry> logger) : IDiscordInbound
 {
-    /// <summary>How long an interaction may take before Discord is answered with a deferral anyway (Discord gives up at 3 s).</summary>
-    public static readonly TimeSpan AckBudget = TimeSpan.FromMilliseconds(2500);
-
     public async Task<DiscordAck> HandleInteractionAsync(JsonElement payload, CancellationToken ct)
     {
         if (!DiscordInteraction.TryParse(payload, out var interaction, out var problem))
@@ -45,18 +43,12 @@ internal sealed partial class DiscordInboundEntry(
         // answers, so an answer that carries the result is always an answer after the commit.
         // Started here rather than through Task.Run: it runs on this thread until its first wait, one thread hop fewer.
         var work = AnswerInOwnScopeAsync(interaction);
-        try
-        {
-            return DiscordAck.Json(await work.WaitAsync(AckBudget, time, ct));
-        }
-        catch (TimeoutException)
-        {
-            // Slower than Discord waits: defer now, and edit the deferred answer once the work is done. The edit waits
-            // until our type 5 has been sent: before that, the message it edits does not exist.
-            LogSlow(logger, interaction.Type);
-            var token = interaction.Token;
-            return new DiscordAck(200, DiscordReplies.Deferred().ToJsonString(), () => CompleteDeferredAsync(work, token));
-        }
+        if (await AckBudget.WithinAsync(work, time, ct) is { } answer) return DiscordAck.Json(answer);
+        // Slower than Discord waits: defer now, and edit the deferred answer once the work is done. The edit waits
+        // until our type 5 has been sent: before that, the message it edits does not exist.
+        LogSlow(logger, interaction.Type);
+        var token = interaction.Token;
+        return new DiscordAck(200, DiscordReplies.Deferred().ToJsonString(), () => CompleteDeferredAsync(work, token));
     }
 
     private async Task<JsonObject> AnswerInOwnScopeAsync(DiscordInteraction interaction)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImproveBot.Core.Diagnostics;
+using ImproveBot.Core.Interactions;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Slack.Api;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,26 +25,17 @@ internal sealed partial class SlackInboundEntry(
     TimeProvider time,
     ILogger<SlackInboundEntry> logger) : ISlackInbound
 {
-    /// <summary>How long a slash command may take before Slack is acknowledged anyway (Slack gives up at 3 s).</summary>
-    public static readonly TimeSpan AckBudget = TimeSpan.FromMilliseconds(2500);
-
     public async Task<SlackAck> HandleSlashCommandAsync(SlashCommand command, CancellationToken ct)
     {
         // The work runs in its own scope so it can outlive this request when it is slow; it stores
         // before it answers, so an ack that carries the answer is always an ack after the commit.
         // Started here rather than through Task.Run: it runs on this thread until its first wait, one thread hop fewer.
         var work = AnswerInOwnScopeAsync(command);
-        try
-        {
-            return await work.WaitAsync(AckBudget, time, ct);
-        }
-        catch (TimeoutException)
-        {
-            // Slower than Slack waits: acknowledge now and deliver the answer through response_url once it is ready.
-            LogSlowCommand(logger, LogValue.Clip(command.Command));
-            _ = ContinueViaResponseUrlAsync(work, command.ResponseUrl);
-            return SlackInbound.Ephemeral(Reply.Of("Working on it…"));
-        }
+        if (await AckBudget.WithinAsync(work, time, ct) is { } ack) return ack;
+        // Slower than Slack waits: acknowledge now and deliver the answer through response_url once it is ready.
+        LogSlowCommand(logger, LogValue.Clip(command.Command));
+        _ = ContinueViaResponseUrlAsync(work, command.ResponseUrl);
+        return SlackInbound.Ephemeral(Reply.Of("Working on it…"));
     }
 
     private async Task<SlackAck> AnswerInOwnScopeAsync(SlashCommand command)
