@@ -3,7 +3,11 @@ using ImproveBot.Core.Members;
 using ImproveBot.Core.Reflections;
 using ImproveBot.Core.Teams;
 using ImproveBot.Data.Outbox;
+using ImproveBot.Data.Conventions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NodaTime;
 
@@ -35,6 +39,8 @@ internal abstract class ImproveBotDbContext(DbContextOptions options) : DbContex
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
+        configurationBuilder.Conventions.Replace<ForeignKeyIndexConvention>(services =>
+            new OptionalForeignKeyIndexConvention(services.GetRequiredService<ProviderConventionSetBuilderDependencies>()));
         if (Database.IsSqlite())
         {
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcMillisecondsConverter>();

@@ -28,9 +28,6 @@ public interface IIdeaStore
     /// (any planned one when null), optionally of one team, tracked for changes, oldest due first.
     /// </summary>
     Task<IReadOnlyList<Idea>> ListFollowUpsDueAsync(DateTimeOffset? dueBy, long? teamId, int max, CancellationToken ct);
-
-    /// <summary>Per-source counts of one member's ideas since a moment (private ones included: they are the member's own).</summary>
-    Task<IReadOnlyDictionary<IdeaSource, int>> CountByAuthorAsync(long authorId, DateTimeOffset since, CancellationToken ct);
 }
 
 /// <summary>A search over ideas. Null fields do not filter. <see cref="IncludeAllPrivate"/> is for internal indexes that filter per viewer themselves, never for a listing. <see cref="AuthorName"/> matches a display name or user id, never an anonymous idea.</summary>

@@ -78,11 +78,6 @@ internal sealed class EfIdeaStore(ImproveBotDbContext db, IdeaGroupCommit groupC
         return await Project(ideas.OrderBy(i => i.Id)).ToListAsync(ct);
     }
 
-    public async Task<IReadOnlyDictionary<IdeaSource, int>> CountByAuthorAsync(long authorId, DateTimeOffset since, CancellationToken ct) =>
-        await db.Ideas.Where(i => i.AuthorId == authorId && i.CreatedAt >= since)
-            .GroupBy(i => i.Source).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-
     private IQueryable<IdeaView> Project(IQueryable<Idea> ideas) =>
         from i in ideas
         join m in db.Members on i.AuthorId equals m.Id

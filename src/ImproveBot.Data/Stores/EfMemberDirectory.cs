@@ -43,9 +43,10 @@ internal sealed class EfMemberDirectory(ImproveBotDbContext db, SqliteWriteGate 
         StorageErrors.GuardAsync(() => gate.WriteAsync(() => db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var mine = await db.Ideas.Where(i => i.AuthorId == member.Id).Select(i => i.Id).ToListAsync(ct);
+            // A member's ideas are all in their team: the team narrows the search to an index (there is none on the author).
+            var mine = await db.Ideas.Where(i => i.TeamId == member.TeamId && i.AuthorId == member.Id).Select(i => i.Id).ToListAsync(ct);
             var kept = keepVotedIdeas
-                ? await db.Ideas.Where(i => i.AuthorId == member.Id && i.Visibility != IdeaVisibility.Private
+                ? await db.Ideas.Where(i => i.TeamId == member.TeamId && i.AuthorId == member.Id && i.Visibility != IdeaVisibility.Private
                                             && db.IdeaVotes.Any(v => v.IdeaId == i.Id && v.MemberId != member.Id))
                     .Select(i => i.Id).ToListAsync(ct)
                 : [];
@@ -110,7 +111,7 @@ internal sealed class EfMemberDirectory(ImproveBotDbContext db, SqliteWriteGate 
         var profile = new PersonalProfile(member.Platform, member.TenantId, member.UserId, member.DisplayName, member.TimeZone,
             member.TimeZoneSetByMember, member.OptedIn, member.PausedUntil, member.IsAdmin, member.CreatedAt, team.Name,
             team.PromptDay, team.PromptTime);
-        var ideas = await db.Ideas.AsNoTracking().Where(i => i.AuthorId == member.Id).OrderBy(i => i.Id)
+        var ideas = await db.Ideas.AsNoTracking().Where(i => i.TeamId == member.TeamId && i.AuthorId == member.Id).OrderBy(i => i.Id)
             .Select(i => new { Idea = i, Votes = i.Votes.Count }).ToListAsync(ct);
         var votes = await db.IdeaVotes.AsNoTracking().Where(v => v.MemberId == member.Id).OrderBy(v => v.IdeaId)
             .Select(v => new PersonalVote(v.IdeaId, v.CreatedAt)).ToListAsync(ct);

@@ -102,7 +102,10 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         }
     }
 
-    private async Task SaveAsync(IReadOnlyList<Pending> batch)
+    private Task SaveAsync(IReadOnlyList<Pending> batch) => WriteBatchAsync(batch.Select(p => (p.Idea, p.Deliveries)).ToList());
+
+    /// <summary>Writes one batch in one transaction, as the writer does (bench/WriterBench times this alone).</summary>
+    internal async Task WriteBatchAsync(IReadOnlyList<(Idea Idea, IReadOnlyList<ProcessedEvent> Deliveries)> rows)
     {
         Interlocked.Increment(ref _transactions);
         // A context of its own: the callers' contexts may hold other, unrelated changes that are not theirs to commit now.
@@ -110,7 +113,6 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         var db = scope.ServiceProvider.GetRequiredService<ImproveBotDbContext>();
         var insert = _insert ??= new IdeaInsert(db);
         // Not cancellable: once a batch starts, it finishes for everyone in it.
-        var rows = batch.Select(p => (p.Idea, p.Deliveries)).ToList();
         // Through the provider's execution strategy, as SaveChanges would be: on PostgreSQL a dropped connection is retried.
         var strategy = db.Database.CreateExecutionStrategy();
         await gate.WriteAsync(() => strategy.ExecuteAsync(() => insert.ExecuteAsync(db, rows, CancellationToken.None)), CancellationToken.None);

@@ -32,7 +32,8 @@ namespace ImproveBot.Data.Migrations.Postgres
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<long>("AuthorId")
-                        .HasColumnType("bigint");
+                        .HasColumnType("bigint")
+                        .HasAnnotation("ImproveBot:NoForeignKeyIndex", true);
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -84,9 +85,8 @@ namespace ImproveBot.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AuthorId");
-
-                    b.HasIndex("ReflectionId");
+                    b.HasIndex("ReflectionId")
+                        .HasFilter("\"ReflectionId\" IS NOT NULL");
 
                     b.HasIndex("FollowUpDueAt", "Status");
 

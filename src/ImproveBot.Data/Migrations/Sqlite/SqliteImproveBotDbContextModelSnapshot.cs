@@ -24,7 +24,8 @@ namespace ImproveBot.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("AuthorId")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("ImproveBot:NoForeignKeyIndex", true);
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -76,9 +77,8 @@ namespace ImproveBot.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AuthorId");
-
-                    b.HasIndex("ReflectionId");
+                    b.HasIndex("ReflectionId")
+                        .HasFilter("\"ReflectionId\" IS NOT NULL");
 
                     b.HasIndex("FollowUpDueAt", "Status");
 
