@@ -91,9 +91,8 @@ internal sealed partial class CommandHandler(
 
         // Stored first, so nothing is lost; then, if it reads like an idea the member can already see, offer a +1 instead.
         // The team's ideas are loaded for everyone (the index filters per viewer), private ones included.
-        var similar = await ideaIndex.FindAsync(team.Id, member.Id, idea.Id, idea.Text,
+        var similar = await ideaIndex.FindThenAddAsync(idea, member.DisplayName,
             token => ideas.SearchAsync(new IdeaQuery(team.Id, ViewerId: null, Limit: TeamIdeaIndex.Capacity, IncludeAllPrivate: true), token), ct);
-        ideaIndex.Added(idea, member.DisplayName);
         if (similar is { Idea: var match })
         {
             var quoted = $"#{match.Id} \"{MarkdownText.Escape(Shorten(match.Candidate.Text))}\"";

@@ -32,24 +32,41 @@ internal sealed class IdeaWordIndex
 
     private readonly int _capacity;
     private readonly WordVocabulary _vocabulary = new();
-    private readonly List<TeamIdeaIndex.Entry?> _ideas = []; // oldest first; null once withdrawn
-    private long _firstSequence;                              // the sequence number of _ideas[0]
+    private readonly TeamIdeaIndex.Entry?[] _ideas;           // by sequence number modulo capacity
+    private readonly bool[] _withdrawn;                       // likewise; a withdrawn idea's postings leave when it ages out
+    private readonly Dictionary<long, long> _sequenceById = [];
+    private long _firstSequence;                              // the oldest idea held
+    private long _nextSequence;                               // the next idea added
     private readonly List<Postings> _postings = [];           // by word number
     private readonly List<Relations?> _relations = [];        // by word number, found on first use
     private readonly Dictionary<char, List<int>> _wordsByInitial = [];
     private Tally[] _tally = [];  // per idea during one search; all zero between searches
     private int[] _touched = [];  // the ideas one search touched, so that only those are zeroed again
 
-    public IdeaWordIndex(int capacity) => _capacity = capacity;
+    public IdeaWordIndex(int capacity)
+    {
+        _capacity = capacity;
+        _ideas = new TeamIdeaIndex.Entry?[capacity];
+        _withdrawn = new bool[capacity];
+    }
 
     /// <summary>Ideas held (withdrawn ones included until they age out).</summary>
-    public int Count => _ideas.Count;
+    public int Count => (int)(_nextSequence - _firstSequence);
 
     /// <summary>Adds an idea as the newest; the oldest leave once there are more than the capacity.</summary>
-    public void Add(long id, long authorId, IdeaVisibility visibility, string? publicAuthor, string text)
+    public void Add(long id, long authorId, IdeaVisibility visibility, string? publicAuthor, string text) =>
+        Add(id, authorId, visibility, publicAuthor, PreparedCandidate.Of(0, text));
+
+    /// <summary>
+    /// Adds an idea, its words normalised beforehand (<paramref name="prepared"/>, as for <see cref="FindMostSimilar(PreparedCandidate, long, long)"/>),
+    /// so that the caller can do that outside the lock and once for both. An idea already held is left as it is.
+    /// </summary>
+    public void Add(long id, long authorId, IdeaVisibility visibility, string? publicAuthor, PreparedCandidate prepared)
     {
+        // An index loaded from the store just after the idea was committed holds it already.
+        if (_sequenceById.ContainsKey(id)) return;
         var known = _vocabulary.Count;
-        var candidate = PreparedCandidate.Of(id, text, _vocabulary);
+        var candidate = PreparedCandidate.Of(id, prepared.Text, prepared.Words, _vocabulary);
         for (var word = known; word < _vocabulary.Count; word++)
         {
             _postings.Add(new Postings());
@@ -59,37 +76,43 @@ internal sealed class IdeaWordIndex
             bucket.Add(word);
         }
 
-        var sequence = _firstSequence + _ideas.Count;
+        if (Count == _capacity)
+        {
+            // The oldest leaves first, so that its slot is free for the newest.
+            // Withdrawn or not, its postings go: one left behind would point before the window.
+            var slot = Slot(_firstSequence);
+            var oldest = _ideas[slot]!;
+            if (!_withdrawn[slot]) _sequenceById.Remove(oldest.Id); // a withdrawn one left the map when it was withdrawn
+            _firstSequence++;
+            foreach (var word in oldest.Candidate.WordIds) _postings[word].DropBefore(_firstSequence);
+        }
+
+        var sequence = _nextSequence++;
         for (var position = 0; position < candidate.WordIds.Length; position++)
             _postings[candidate.WordIds[position]].Add(sequence, position);
-        _ideas.Add(new TeamIdeaIndex.Entry(id, authorId, visibility, publicAuthor, candidate));
-
-        if (_ideas.Count > _capacity)
-        {
-            var oldest = _ideas[0];
-            _ideas.RemoveAt(0);
-            _firstSequence++;
-            if (oldest is not null)
-            {
-                foreach (var word in oldest.Candidate.WordIds) _postings[word].DropBefore(_firstSequence);
-            }
-        }
+        _ideas[Slot(sequence)] = new TeamIdeaIndex.Entry(id, authorId, visibility, publicAuthor, candidate);
+        _withdrawn[Slot(sequence)] = false;
+        _sequenceById[id] = sequence;
     }
 
-    /// <summary>Withdraws an idea (its slot stays, empty, so that sequence numbers keep their meaning).</summary>
+    /// <summary>Withdraws an idea: it is no longer offered, and its slot and postings stay until it ages out.</summary>
     public void Remove(long ideaId)
     {
-        var index = _ideas.FindIndex(e => e?.Id == ideaId);
-        if (index >= 0) _ideas[index] = null;
+        if (_sequenceById.Remove(ideaId, out var sequence)) _withdrawn[Slot(sequence)] = true;
     }
+
+    private int Slot(long sequence) => (int)(sequence % _capacity);
 
     /// <summary>
     /// The most similar idea <paramref name="viewerId"/> may see, other than <paramref name="excludeId"/>; on equal
     /// scores the newest.
     /// </summary>
-    public (TeamIdeaIndex.Entry Idea, double Score)? FindMostSimilar(string text, long viewerId, long excludeId)
+    public (TeamIdeaIndex.Entry Idea, double Score)? FindMostSimilar(string text, long viewerId, long excludeId) =>
+        FindMostSimilar(PreparedCandidate.Of(0, text), viewerId, excludeId);
+
+    /// <summary>The same, for a text prepared beforehand with <see cref="PreparedCandidate.Of(long, string?)"/>.</summary>
+    public (TeamIdeaIndex.Entry Idea, double Score)? FindMostSimilar(PreparedCandidate idea, long viewerId, long excludeId)
     {
-        var idea = PreparedCandidate.Of(0, text);
         if (idea.Words.Length == 0) return null;
         var candidates = idea.Words.Length < MaskedPositions ? CandidatesFor(idea) : AllIdeas();
         candidates.RemoveAll(e => e.Id == excludeId || (e.Visibility == IdeaVisibility.Private && e.AuthorId != viewerId));
@@ -99,7 +122,15 @@ internal sealed class IdeaWordIndex
         return best is null ? null : (candidates.First(c => c.Id == best.Id), best.Score);
     }
 
-    private List<TeamIdeaIndex.Entry> AllIdeas() => _ideas.OfType<TeamIdeaIndex.Entry>().ToList();
+    private List<TeamIdeaIndex.Entry> AllIdeas()
+    {
+        var all = new List<TeamIdeaIndex.Entry>(Count);
+        for (var sequence = _firstSequence; sequence < _nextSequence; sequence++)
+        {
+            if (!_withdrawn[Slot(sequence)]) all.Add(_ideas[Slot(sequence)]!);
+        }
+        return all;
+    }
 
     /// <summary>The ideas whose bound (see remarks) reaches the threshold.</summary>
     /// <remarks>
@@ -109,7 +140,7 @@ internal sealed class IdeaWordIndex
     /// </remarks>
     private List<TeamIdeaIndex.Entry> CandidatesFor(PreparedCandidate idea)
     {
-        var count = _ideas.Count;
+        var count = Count;
         if (_tally.Length < count)
         {
             _tally = new Tally[Math.Max(count, _capacity + 1)];
@@ -118,6 +149,7 @@ internal sealed class IdeaWordIndex
         var tally = _tally;
         var touched = _touched;
         var touchedCount = 0;
+
         try
         {
             for (var i = 0; i < idea.Words.Length; i++)
@@ -127,12 +159,12 @@ internal sealed class IdeaWordIndex
                 {
                     var related = (kind & Match) != 0;
                     var prefix = (kind & Prefix) != 0;
-                    foreach (var (sequence, position) in _postings[word].Current)
+                    foreach (var posting in _postings[word].Current)
                     {
-                        var index = (int)(sequence - _firstSequence);
+                        var index = (int)(Postings.SequenceOf(posting) - _firstSequence);
                         ref var t = ref tally[index];
                         if ((t.Related | t.Prefixes) == 0) touched[touchedCount++] = index; // first visit: every visit sets a bit
-                        var positionBit = position < MaskedPositions ? 1UL << position : 1UL << MaskedPositions;
+                        var positionBit = 1UL << Postings.PositionOf(posting);
                         if (related)
                         {
                             t.Related |= positionBit;
@@ -162,7 +194,9 @@ internal sealed class IdeaWordIndex
                     var possibleOld = BitOperations.PopCount(t.Related | t.Prefixes | (t.Prefixes << 1));
                     if ((double)(possibleOld + possibleNew) / (possibleOld + newLength) < SimilarIdeaFinder.Threshold) continue;
                 }
-                if (_ideas[index] is not { } entry) continue;
+                var slot = Slot(_firstSequence + index);
+                if (_withdrawn[slot]) continue;
+                var entry = _ideas[slot]!;
                 var length = entry.Candidate.Words.Length;
                 if (length >= MaskedPositions || ((t.Related | t.Prefixes) & (1UL << MaskedPositions)) != 0)
                 {
@@ -224,20 +258,28 @@ internal sealed class IdeaWordIndex
         public ulong NewPrefixes;
     }
 
-    /// <summary>Where a word occurs: (idea sequence number, word position), oldest first; entries before <see cref="Start"/> aged out.</summary>
+    /// <summary>
+    /// Where a word occurs, oldest first, entries before <see cref="Start"/> aged out: each an idea's sequence number and
+    /// the word's position in it, packed in one long (half the memory a search walks through, against a tuple).
+    /// </summary>
     private sealed class Postings
     {
-        public List<(long Sequence, int Position)> Items { get; } = [];
+        public List<long> Items { get; } = [];
         public int Start { get; private set; }
 
         /// <summary>The entries not aged out.</summary>
-        public ReadOnlySpan<(long Sequence, int Position)> Current => CollectionsMarshal.AsSpan(Items)[Start..];
+        public ReadOnlySpan<long> Current => CollectionsMarshal.AsSpan(Items)[Start..];
 
-        public void Add(long sequence, int position) => Items.Add((sequence, position));
+        /// <summary>Positions past 62 share <see cref="MaskedPositions"/>, as they share its bit.</summary>
+        public void Add(long sequence, int position) => Items.Add(sequence << 6 | (long)Math.Min(position, MaskedPositions));
+
+        public static long SequenceOf(long posting) => posting >> 6;
+
+        public static int PositionOf(long posting) => (int)(posting & MaskedPositions);
 
         public void DropBefore(long firstSequence)
         {
-            while (Start < Items.Count && Items[Start].Sequence < firstSequence) Start++;
+            while (Start < Items.Count && SequenceOf(Items[Start]) < firstSequence) Start++;
             // Compact now and then, so a frequent word's list does not keep every idea it was ever in.
             if (Start > 64 && Start > Items.Count / 2)
             {

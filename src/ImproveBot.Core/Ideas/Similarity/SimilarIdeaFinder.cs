@@ -22,15 +22,22 @@ internal sealed record PreparedCandidate(long Id, string Text, string[] Words, i
     public bool IsNegated { get; } = SimilarIdeaFinder.IsNegated(Words);
 
     /// <summary>Prepares a text whose words are numbered in <paramref name="vocabulary"/> (which the caller guards).</summary>
-    public static PreparedCandidate Of(long id, string? text, WordVocabulary vocabulary)
+    public static PreparedCandidate Of(long id, string? text, WordVocabulary vocabulary) =>
+        Of(id, text ?? "", IdeaTextNormalizer.Words(text), vocabulary);
+
+    /// <summary>The same, for words already normalised from <paramref name="text"/> (the array is not changed).</summary>
+    public static PreparedCandidate Of(long id, string text, string[] words, WordVocabulary vocabulary)
     {
-        var words = IdeaTextNormalizer.Words(text);
+        var stored = new string[words.Length];
         var ids = new int[words.Length];
-        for (var i = 0; i < words.Length; i++) (words[i], ids[i]) = vocabulary.Intern(words[i]);
-        return new PreparedCandidate(id, text ?? "", words, ids);
+        for (var i = 0; i < words.Length; i++) (stored[i], ids[i]) = vocabulary.Intern(words[i]);
+        return new PreparedCandidate(id, text, stored, ids);
     }
 
-    /// <summary>Prepares a text on its own, for comparisons that need no shared numbering.</summary>
+    /// <summary>
+    /// Prepares a text on its own, for comparisons that need no shared numbering: as the new idea of a search, whose
+    /// words are compared by text (its <see cref="WordIds"/> number its distinct words in order of appearance).
+    /// </summary>
     public static PreparedCandidate Of(long id, string? text) => Of(id, text, new WordVocabulary());
 }
 

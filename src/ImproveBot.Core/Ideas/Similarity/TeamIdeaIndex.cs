@@ -24,23 +24,23 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
     public sealed record Entry(long Id, long AuthorId, IdeaVisibility Visibility, string? PublicAuthor, PreparedCandidate Candidate);
 
     /// <summary>
-    /// The most similar idea <paramref name="viewerId"/> may see (team-visible ideas and their own), other than
-    /// <paramref name="excludeId"/>; <paramref name="load"/> reads the team's newest ideas when the entry is missing or old.
+    /// The idea most similar to <paramref name="idea"/>, which was just stored, among those its author may see (team-visible
+    /// ideas and their own), then adds it; <paramref name="load"/> reads the team's newest ideas when the entry is missing
+    /// or old. The text is normalised once, outside the team's lock, and the lock is taken once.
     /// </summary>
-    public async Task<(Entry Idea, double Score)?> FindAsync(long teamId, long viewerId, long excludeId, string text,
+    public async Task<(Entry Idea, double Score)?> FindThenAddAsync(Idea idea, string authorName,
         Func<CancellationToken, Task<IReadOnlyList<IdeaView>>> load, CancellationToken ct)
     {
-        var entry = await EntryAsync(teamId, load, ct);
-        // Under the team's lock: the word index is small work per search (see IdeaWordIndex), and keeps no copies.
-        lock (entry.Gate) return entry.Index.FindMostSimilar(text, viewerId, excludeId);
-    }
-
-    /// <summary>Adds an idea this process just stored.</summary>
-    public void Added(Idea idea, string authorName)
-    {
-        if (!_teams.TryGetValue(idea.TeamId, out var entry)) return; // loaded, with it, on the next look-up
+        var prepared = PreparedCandidate.Of(0, idea.Text);
         var publicAuthor = idea.Visibility == IdeaVisibility.Team ? authorName : null;
-        lock (entry.Gate) entry.Index.Add(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, idea.Text);
+        var entry = await EntryAsync(idea.TeamId, load, ct);
+        // Under the team's lock: the word index is small work per search (see IdeaWordIndex), and keeps no copies.
+        lock (entry.Gate)
+        {
+            var similar = entry.Index.FindMostSimilar(prepared, idea.AuthorId, excludeId: idea.Id);
+            entry.Index.Add(idea.Id, idea.AuthorId, idea.Visibility, publicAuthor, prepared);
+            return similar;
+        }
     }
 
     /// <summary>Drops an idea this process withdrew.</summary>

@@ -81,6 +81,41 @@ public sealed class IdeaWordIndexTests
     }
 
     [Fact]
+    public void AnIdeaAddedTwice_IsHeldOnce_SoWithdrawingItLeavesNoCopyBehind()
+    {
+        // A team's index loaded from the store just after an idea was committed already holds it when the idea is added.
+        var index = new IdeaWordIndex(capacity: 3);
+        index.Add(1, Ada, IdeaVisibility.Team, "ada", "read papers with a question first");
+        index.Add(1, Ada, IdeaVisibility.Team, "ada", "read papers with a question first");
+        Assert.Equal(1, index.Count);
+
+        index.Remove(1);
+        Assert.Null(index.FindMostSimilar("read papers with a question in mind first", Bob, -1));
+        // Its slot and postings age out as any other's: searches with its words keep working after it has left.
+        string[] later = ["keep a lab notebook every day", "timebox literature searches", "pair on code reviews weekly", "draft papers before noon"];
+        for (var i = 0; i < later.Length; i++) index.Add(i + 2, Ada, IdeaVisibility.Team, "ada", later[i]);
+        Assert.Equal(3, index.Count);
+        Assert.Null(index.FindMostSimilar("read papers with a question in mind first", Bob, -1));
+        Assert.Null(index.FindMostSimilar("keep a lab notebook every single day", Bob, -1));
+        Assert.Equal(5, index.FindMostSimilar("draft the papers before noon", Bob, -1)?.Idea.Id);
+    }
+
+    [Fact]
+    public void AWithdrawnIdea_AgesOutLikeAnyOther_AndSearchesWithItsWordsKeepWorking()
+    {
+        // "+1 that one instead" withdraws the new idea; once it has aged out, its words must not point outside the window.
+        var index = new IdeaWordIndex(capacity: 2);
+        index.Add(1, Ada, IdeaVisibility.Team, "ada", "read papers with a question first");
+        index.Remove(1);
+        index.Add(2, Ada, IdeaVisibility.Team, "ada", "keep a lab notebook every day");
+        index.Add(3, Ada, IdeaVisibility.Team, "ada", "timebox literature searches");
+        index.Add(4, Ada, IdeaVisibility.Team, "ada", "read papers with a question in mind first");
+
+        Assert.Equal(4, index.FindMostSimilar("read papers with a question first", Bob, -1)?.Idea.Id);
+        Assert.Null(index.FindMostSimilar("keep a lab notebook every day", Bob, -1));
+    }
+
+    [Fact]
     public void ManyIdeasThroughTheCapacity_StillAgreeWithScoringEveryIdea()
     {
         // More ideas than the capacity, from a small vocabulary (as a busy team's are): the aged-out ones must not be found.
