@@ -149,7 +149,6 @@ internal sealed class IdeaWordIndex
         var tally = _tally;
         var touched = _touched;
         var touchedCount = 0;
-
         try
         {
             for (var i = 0; i < idea.Words.Length; i++)
