@@ -62,6 +62,7 @@ internal sealed class IdeaInsert(ImproveBotDbContext db)
     {
         private readonly string _sql;
         private readonly (IProperty Property, RelationalTypeMapping Mapping)[] _columns;
+        private readonly string[] _parameterNames;
         private readonly IProperty _key;
 
         public RowInsert(ImproveBotDbContext db, Type clrType)
@@ -75,28 +76,37 @@ internal sealed class IdeaInsert(ImproveBotDbContext db)
                 .Select(p => (p, (RelationalTypeMapping)p.GetRelationalTypeMapping()))
                 .ToArray();
             var names = string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)));
-            var values = string.Join(", ", _columns.Select((_, i) => "@p" + i));
+            _parameterNames = _columns.Select((_, i) => "@p" + i).ToArray();
+            var values = string.Join(", ", _parameterNames);
             _sql = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values}) " +
                    $"RETURNING {sql.DelimitIdentifier(_key.GetColumnName(table)!)}";
         }
 
+        /// <summary>The command with its parameters, created and typed once per batch by the mapping, as EF would.</summary>
         public DbCommand CreateCommand(DbConnection connection, DbTransaction transaction)
         {
             var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = _sql;
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                var (property, mapping) = _columns[c];
+                command.Parameters.Add(mapping.CreateParameter(command, _parameterNames[c], null, property.IsNullable));
+            }
             return command;
         }
 
         public async Task<long> ExecuteAsync(DbCommand command, object row, CancellationToken ct)
         {
-            command.Parameters.Clear();
+            // Only the values change from row to row: new parameters per column and row were a tenth of what a /idea
+            // allocated (bench/AllocationTrace).
             for (var c = 0; c < _columns.Length; c++)
             {
                 var (property, mapping) = _columns[c];
-                // The mapping converts the value as EF would (enums, times, the tag list) and types the parameter.
+                // Converted as the mapping's CreateParameter converts them (enums, times, the tag list).
                 var value = property.GetGetter().GetClrValueUsingContainingEntity(row);
-                command.Parameters.Add(mapping.CreateParameter(command, "@p" + c, value, property.IsNullable));
+                if (mapping.Converter is { } converter) value = converter.ConvertToProvider(value);
+                command.Parameters[c].Value = value ?? DBNull.Value;
             }
             return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
