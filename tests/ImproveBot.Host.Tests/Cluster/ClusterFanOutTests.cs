@@ -87,10 +87,21 @@ public sealed class ClusterFanOutTests(ITestOutputHelper output)
             // The survivors finish: the dead instance's claims come back when their lease runs out, and members whose
             // prompt it had not queued yet are caught up by the next sweep. Done means both: every member's delivery
             // recorded and nothing left in the outbox (an empty outbox alone can come before the sweep's catch-up).
-            Assert.True(await WaitForAsync(async () =>
-                    await CountAsync(database.ConnectionString, """SELECT count(*) FROM prompt_deliveries WHERE "Status" <> 0""") == Members
-                    && await CountAsync(database.ConnectionString, """SELECT count(*) FROM outbox WHERE "State" <> 2""") == 0, Bounded),
-                "the outbox was not drained:\n" + string.Join("\n---\n", bots.Where(b => b != victim).Select(b => b.Tail())));
+            var drained = await WaitForAsync(async () =>
+                await CountAsync(database.ConnectionString, """SELECT count(*) FROM prompt_deliveries WHERE "Status" <> 0""") == Members
+                && await CountAsync(database.ConnectionString, """SELECT count(*) FROM outbox WHERE "State" <> 2""") == 0, Bounded);
+            if (!drained)
+            {
+                // Which half was missing, and in what state the rest was, so a rare failure can be told apart from a slow run.
+                var recorded = await CountAsync(database.ConnectionString, """SELECT count(*) FROM prompt_deliveries WHERE "Status" <> 0""");
+                var deliveries = await CountAsync(database.ConnectionString, "SELECT count(*) FROM prompt_deliveries");
+                var unsent = await CountAsync(database.ConnectionString, """SELECT count(*) FROM outbox WHERE "State" <> 2""");
+                var claimed = await CountAsync(database.ConnectionString, """SELECT count(*) FROM outbox WHERE "State" = 1""");
+                var failed = await CountAsync(database.ConnectionString, """SELECT count(*) FROM outbox WHERE "State" = 3""");
+                Assert.Fail($"the outbox was not drained within {Bounded.TotalMinutes} minutes: {recorded} of {Members} deliveries recorded " +
+                    $"({deliveries} rows), {unsent} messages unsent ({claimed} in flight, {failed} given up), {PromptsPosted(slack).Count} prompts posted\n" +
+                    string.Join("\n---\n", bots.Where(b => b != victim).Select(b => b.Tail())));
+            }
 
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1}s: outbox drained; {PromptsPosted(slack).Count} prompts posted, " +
                 $"{slack.CallCount("conversations.history")} history checks before re-sends");
