@@ -106,16 +106,19 @@ public sealed partial class OutboxDispatcher(
         }
 
         var now = time.GetUtcNow();
+        // The prompt's delivery is recorded before the outbox row is closed, never after: a crash between the two then
+        // leaves the row claimed, so once its lease is over another dispatcher takes it, finds the message already in
+        // the DM and closes it. The other order lost the record for good (row sent, delivery never marked).
+        if (entry.Delivery is { } d && await rounds.FindDeliveryAsync(d.RoundId, d.MemberId, ct) is { } delivery)
+        {
+            delivery.MarkSent(now);
+            await unitOfWork.SaveChangesAsync(ct);
+        }
         if (!await outbox.MarkSentAsync(entry.Claim, now, ct))
         {
             // Sent, but the lease had run out and another dispatcher holds the row now: it may send it again. Rare
             // (the safety margin above stops sends near the end of a lease), and worth a warning when it happens.
             LogLeaseLost(logger, key);
-        }
-        if (entry.Delivery is { } d && await rounds.FindDeliveryAsync(d.RoundId, d.MemberId, ct) is { } delivery)
-        {
-            delivery.MarkSent(now);
-            await unitOfWork.SaveChangesAsync(ct);
         }
         return true;
     }

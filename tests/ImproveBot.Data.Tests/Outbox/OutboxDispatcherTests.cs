@@ -1,9 +1,11 @@
+using System.Data.Common;
 using ImproveBot.Core.Members;
 using ImproveBot.Core.Messaging;
 using ImproveBot.Core.Reflections;
 using ImproveBot.Core.Storage;
 using ImproveBot.Data.Tests.Stores;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using ImproveBot.Testing.Postgres;
 using NodaTime;
@@ -19,10 +21,30 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    private async Task StartAsync(TestProvider provider) =>
-        _store = await TestStore.CreateAsync(provider, s => s
-            .AddSingleton<IChatPlatform>(_platform)
-            .AddSingleton(new OutboxPolicy(MaxAttempts: 3)));
+    private async Task StartAsync(TestProvider provider, IInterceptor? interceptor = null) =>
+        _store = await TestStore.CreateAsync(provider, s =>
+        {
+            s.AddSingleton<IChatPlatform>(_platform).AddSingleton(new OutboxPolicy(MaxAttempts: 3));
+            if (interceptor is not null) s.AddSingleton(interceptor);
+        });
+
+    /// <summary>Fails the first command that <paramref name="matches"/>, as a process dying at that point would leave it.</summary>
+    private sealed class FailOnce(Func<string, bool> matches) : DbCommandInterceptor
+    {
+        private int _failed;
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            matches(command.CommandText) && Interlocked.Exchange(ref _failed, 1) == 0
+                ? throw new InvalidOperationException("the process died here")
+                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            matches(command.CommandText) && Interlocked.Exchange(ref _failed, 1) == 0
+                ? throw new InvalidOperationException("the process died here")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
 
     public async Task DisposeAsync()
     {
@@ -163,6 +185,26 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
     private Task<List<(string Key, OutboxState State, int Attempts)>> RowsAsync() =>
         _store.InScopeAsync(async sp => (await sp.GetRequiredService<ImproveBotDbContext>().Outbox.OrderBy(o => o.Id).ToListAsync())
             .Select(o => (o.Key, o.State, o.Attempts)).ToList());
+
+    [Theory, SqliteData, PostgresData]
+    public async Task DyingBetweenTheSendAndItsRecords_NeverLeavesTheRowClosedAndThePromptUnrecorded(TestProvider provider)
+    {
+        // The prompt is posted, and then recording it fails, as when the instance is killed right there. The row must not
+        // be closed already: once its lease is over the next claim takes it (the real platform finds the post in the DM
+        // and does not post again) and the delivery is recorded then. Closing the row first lost the record for good.
+        await StartAsync(provider, new FailOnce(sql => sql.Contains("prompt_deliveries", StringComparison.Ordinal)
+                                                     && sql.TrimStart().StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)));
+        var prompt = await QueuePromptAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(DispatchAsync);
+        Assert.Equal(1, _platform.Calls);
+        Assert.Equal(OutboxState.InFlight, await StateAsync());
+
+        _store.Clock.Advance(new OutboxPolicy().LeaseDuration + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await DispatchAsync());
+        Assert.Equal(OutboxState.Sent, await StateAsync());
+        Assert.Equal(DeliveryStatus.Sent, (await DeliveryAsync(prompt)).Status);
+    }
 
     [Theory, SqliteData, PostgresData]
     public async Task SlowBatch_StopsSendingBeforeItsLeaseRunsOut_AndHandsTheRestToTheNextClaim(TestProvider provider)
