@@ -23,15 +23,18 @@ internal sealed record PreparedCandidate(long Id, string Text, string[] Words, i
 
     /// <summary>Prepares a text whose words are numbered in <paramref name="vocabulary"/> (which the caller guards).</summary>
     public static PreparedCandidate Of(long id, string? text, WordVocabulary vocabulary) =>
-        Of(id, text ?? "", IdeaTextNormalizer.Words(text), vocabulary);
+        Interned(id, text ?? "", IdeaTextNormalizer.Words(text), vocabulary);
 
     /// <summary>The same, for words already normalised from <paramref name="text"/> (the array is not changed).</summary>
-    public static PreparedCandidate Of(long id, string text, string[] words, WordVocabulary vocabulary)
+    public static PreparedCandidate Of(long id, string text, string[] words, WordVocabulary vocabulary) =>
+        Interned(id, text, (string[])words.Clone(), vocabulary);
+
+    /// <summary>Numbers <paramref name="words"/>, replacing each with the vocabulary's one instance of it, in place.</summary>
+    private static PreparedCandidate Interned(long id, string text, string[] words, WordVocabulary vocabulary)
     {
-        var stored = new string[words.Length];
         var ids = new int[words.Length];
-        for (var i = 0; i < words.Length; i++) (stored[i], ids[i]) = vocabulary.Intern(words[i]);
-        return new PreparedCandidate(id, text, stored, ids);
+        for (var i = 0; i < words.Length; i++) (words[i], ids[i]) = vocabulary.Intern(words[i]);
+        return new PreparedCandidate(id, text, words, ids);
     }
 
     /// <summary>
