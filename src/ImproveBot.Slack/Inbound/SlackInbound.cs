@@ -205,5 +205,5 @@ internal sealed partial class SlackInbound(
     private static partial void LogViewFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the user the outcome of their action: {Error}")]
-    private static partial void LogRespondFailed(ILogger logger, string error);
+    internal static partial void LogRespondFailed(ILogger logger, string error);
 }

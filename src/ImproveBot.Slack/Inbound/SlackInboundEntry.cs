@@ -54,7 +54,7 @@ internal sealed partial class SlackInboundEntry(
         }
         catch (Exception ex)
         {
-            LogRespondFailed(logger, ex.Message);
+            SlackInbound.LogRespondFailed(logger, ex.Message);
         }
     }
 
@@ -66,7 +66,4 @@ internal sealed partial class SlackInboundEntry(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Command} took longer than Slack waits; acknowledged first, answering through response_url")]
     private static partial void LogSlowCommand(ILogger logger, string command);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the user the outcome of their action: {Error}")]
-    private static partial void LogRespondFailed(ILogger logger, string error);
 }
