@@ -75,12 +75,14 @@ try
     {
         var batches = Enumerable.Range(0, perRound).Select(_ => Batch()).ToList();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         foreach (var batch in batches) await writer.WriteBatchAsync(batch);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalMicroseconds / perRound;
         var cpuPerBatch = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / perRound;
+        var kilobytesPerBatch = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / perRound;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"round {round}: {elapsed:F0} us per batch of {batchSize} ({elapsed / batchSize:F1} us per idea), CPU {cpuPerBatch:F0} us per batch"));
+            $"round {round}: {elapsed:F0} us per batch of {batchSize} ({elapsed / batchSize:F1} us per idea), CPU {cpuPerBatch:F0} us per batch, {kilobytesPerBatch:F1} KB allocated per batch"));
     }
 }
 finally

@@ -27,7 +27,10 @@ internal sealed class IdeaConfiguration : IEntityTypeConfiguration<Idea>
         b.HasOne(i => i.Reflection).WithMany().HasForeignKey(i => i.ReflectionId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(i => i.Votes).WithOne().HasForeignKey(v => v.IdeaId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(i => new { i.TeamId, i.CreatedAt });
-        b.HasIndex(i => new { i.TeamId, i.StatusChangedAt });
+        // No index on (TeamId, StatusChangedAt): no query used it (the digest's OR over creation, status change, outcome
+        // and open votes reads a team's ideas through (TeamId, CreatedAt) on SQLite, and cannot be a bitmap OR on
+        // PostgreSQL), and a new /idea, with no status change yet, wrote one more page per commit at the head of its
+        // team's range (bench/WriterBench).
         b.HasIndex(i => new { i.FollowUpDueAt, i.Status });
         // Ideas from a reflection only: a new /idea has none, so it adds no entry here.
         b.HasIndex(i => i.ReflectionId).HasFilter("\"ReflectionId\" IS NOT NULL");

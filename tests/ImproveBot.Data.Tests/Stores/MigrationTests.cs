@@ -22,15 +22,17 @@ public sealed class MigrationTests
     }
 
     // Every /idea inserts into each index of `ideas`; one ordered by author puts each insert on a page of its own, which
-    // was the idea writer's largest cost. The convention must leave that one out, and only that one.
+    // was the idea writer's largest cost. The convention must leave that one out, and only that one. No index on the
+    // status-change time either: no query used it, and each commit wrote one page more for it.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Ideas_HaveNoAuthorIndex_NorReflectionEntriesForPlainIdeas_WhileOtherForeignKeysKeepTheirIndexes(bool postgres)
+    public void Ideas_HaveNoAuthorOrStatusChangeIndex_NorReflectionEntriesForPlainIdeas_WhileOtherForeignKeysKeepTheirIndexes(bool postgres)
     {
         using DbContext db = postgres ? new PostgresDesignTimeFactory().CreateDbContext([]) : new SqliteDesignTimeFactory().CreateDbContext([]);
         var ideas = db.Model.FindEntityType(typeof(Idea))!;
         Assert.DoesNotContain(ideas.GetIndexes(), i => i.Properties[0].Name == nameof(Idea.AuthorId));
+        Assert.DoesNotContain(ideas.GetIndexes(), i => i.Properties.Any(p => p.Name == nameof(Idea.StatusChangedAt)));
         var byReflection = Assert.Single(ideas.GetIndexes(), i => i.Properties is [{ Name: nameof(Idea.ReflectionId) }]);
         Assert.Equal("\"ReflectionId\" IS NOT NULL", byReflection.GetFilter());
 

@@ -92,8 +92,6 @@ namespace ImproveBot.Data.Migrations.Postgres
 
                     b.HasIndex("TeamId", "CreatedAt");
 
-                    b.HasIndex("TeamId", "StatusChangedAt");
-
                     b.ToTable("ideas", (string)null);
                 });
 

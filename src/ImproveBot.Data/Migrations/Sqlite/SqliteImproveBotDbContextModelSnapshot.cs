@@ -84,8 +84,6 @@ namespace ImproveBot.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "CreatedAt");
 
-                    b.HasIndex("TeamId", "StatusChangedAt");
-
                     b.ToTable("ideas", (string)null);
                 });
 
