@@ -18,6 +18,7 @@ namespace ImproveBot.Data.Stores;
 /// commits, the next one gathers.
 /// </remarks>
 internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
+    : IAsyncDisposable
 {
     /// <summary>At most this many ideas per transaction, so that one batch never holds the writer for long.</summary>
     internal const int MaxBatch = 256;
@@ -25,6 +26,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     private readonly ConcurrentQueue<Pending> _queue = new();
     private int _writing; // 1 while a caller writes batches
     private int _transactions;
+    private AsyncServiceScope? _writerScope; // the writer's own context, for as long as the process runs
     private IdeaInsert? _insert;
 
     /// <summary>Ideas waiting for a turn (for tests).</summary>
@@ -109,13 +111,20 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     {
         Interlocked.Increment(ref _transactions);
         // A context of its own: the callers' contexts may hold other, unrelated changes that are not theirs to commit now.
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ImproveBotDbContext>();
-        var insert = _insert ??= new IdeaInsert(db);
+        // Kept from batch to batch with its open connection (IdeaInsert); one writer at a time uses it.
+        _writerScope ??= scopes.CreateAsyncScope();
+        var insert = _insert ??= new IdeaInsert(_writerScope.Value.ServiceProvider.GetRequiredService<ImproveBotDbContext>());
         // Not cancellable: once a batch starts, it finishes for everyone in it.
-        // Through the provider's execution strategy, as SaveChanges would be: on PostgreSQL a dropped connection is retried.
-        var strategy = db.Database.CreateExecutionStrategy();
-        await gate.WriteAsync(() => strategy.ExecuteAsync(() => insert.ExecuteAsync(db, rows, CancellationToken.None)), CancellationToken.None);
+        // Through the provider's execution strategy, as SaveChanges would be: on PostgreSQL a dropped connection is
+        // retried (the failed attempt closed it, so the retry opens a new one).
+        var strategy = insert.Db.Database.CreateExecutionStrategy();
+        await gate.WriteAsync(() => strategy.ExecuteAsync(() => insert.ExecuteAsync(rows, CancellationToken.None)), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_insert is not null) await _insert.DisposeAsync();
+        if (_writerScope is { } scope) await scope.DisposeAsync();
     }
 
     private sealed class Pending(Idea idea, IReadOnlyList<ProcessedEvent> deliveries)

@@ -9,7 +9,9 @@ namespace ImproveBot.Data.Tests.Stores;
 
 /// <summary>
 /// The idea writer binds each row's values to one command's parameters: every column of every row in a batch must come
-/// back as it went in, converted as EF converts it (enums, times, the tag list, nulls), on both databases.
+/// back as it went in, converted as EF converts it (enums, times, the tag list, nulls), on both databases, batch after
+/// batch on the writer's kept connection. Tag lists repeat, reorder and extend one another, as the writer remembers the
+/// stored form of the lists it converted last.
 /// </summary>
 public sealed class IdeaInsertRoundTripTests
 {
@@ -38,9 +40,20 @@ public sealed class IdeaInsertRoundTripTests
             now.AddMinutes(5));
         var secret = new Idea(ada.TeamId, ada.Id, "timebox literature searches", ["tools"], IdeaSource.InFlow, IdeaVisibility.Private,
             now.AddHours(1));
-        Idea[] written = [planned, plain, secret];
+        Idea Tagged(string text, string[] tags) => new(ada.TeamId, ada.Id, text, tags, IdeaSource.InFlow, IdeaVisibility.Team, now);
+        Idea[] second =
+        [
+            Tagged("same tags again", ["reading", "focus"]),
+            Tagged("the same tags, other order", ["focus", "reading"]),
+            Tagged("the first tag only", ["reading"]),
+            Tagged("one tag more", ["reading", "focus", "writing"]),
+            Tagged("no tags again", []),
+            Tagged("tags to escape", ["caf\u00e9", "say \"hi\"", "<b>"]),
+        ];
+        Idea[] written = [planned, plain, secret, .. second];
         var writer = store.Services.GetRequiredService<IdeaGroupCommit>();
-        await writer.WriteBatchAsync(written.Select(i => (i, (IReadOnlyList<ProcessedEvent>)[])).ToList());
+        await writer.WriteBatchAsync(new[] { planned, plain, secret }.Select(i => (i, (IReadOnlyList<ProcessedEvent>)[])).ToList());
+        await writer.WriteBatchAsync(second.Select(i => (i, (IReadOnlyList<ProcessedEvent>)[])).ToList());
 
         var read = await store.InScopeAsync(async sp => await sp.GetRequiredService<ImproveBotDbContext>().Ideas.AsNoTracking()
             .OrderBy(i => i.Id).ToListAsync(Ct));
