@@ -50,6 +50,7 @@ public static class DataSetup
         services.AddScoped<EfInboundLog>();
         services.AddScoped<IInboundLog>(sp => sp.GetRequiredService<EfInboundLog>());
         services.AddSingleton<InboundClaims>();
+        services.AddSingleton<SqliteDeliveryLookup>();
         services.TryAddSingleton(InstanceIdentity.ForThisProcess());
         if (database.Provider == DatabaseProvider.Postgres) services.AddSingleton<ISingletonLease, EfSingletonLease>();
         else services.AddSingleton<ISingletonLease>(ProcessSingletonLease.Instance);

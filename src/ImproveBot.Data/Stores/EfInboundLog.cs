@@ -33,7 +33,8 @@ internal sealed class InboundClaims
 /// saves it with everything else, and <see cref="EfIdeaStore.AddAndCommitAsync"/> hands it to the idea group commit.
 /// The in-process claim covers the time until then; the unique key covers other instances.
 /// </summary>
-internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims)
+internal sealed class EfInboundLog(
+    ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims, SqliteDeliveryLookup sqliteLookup)
     : IInboundLog, IDisposable
 {
     // Plain SQL, built once per model (SQLite and PostgreSQL quote differently): the check runs for every interaction
@@ -52,6 +53,8 @@ internal sealed class EfInboundLog(ImproveBotDbContext db, SqliteWriteGate gate,
 
     private async Task<bool> IsRecordedAsync(string source, string deliveryId, CancellationToken ct)
     {
+        // Inside a transaction only the transaction's own connection sees its rows.
+        if (sqliteLookup.Serves && db.Database.CurrentTransaction is null) return sqliteLookup.IsRecorded(IsRecordedSql(db), source, deliveryId);
         await db.Database.OpenConnectionAsync(ct);
         try
         {

@@ -163,4 +163,25 @@ public sealed class InboundLogTests : IAsyncLifetime
         Assert.False(await ClaimInNewScopeAsync("recent"));
         Assert.True(await ClaimInNewScopeAsync("old-0"));
     }
+
+    // On SQLite the check runs on one connection kept open for the process: it must still see what another connection
+    // (another instance on the same file, or this one's writer) committed after that connection was opened.
+    [Fact]
+    public async Task Sqlite_ADeliveryAnotherConnectionRecordedAfterTheCheckConnectionOpened_IsRefused()
+    {
+        await StartAsync(TestProvider.Sqlite);
+        Assert.True(await ClaimInNewScopeAsync("2001")); // opens the kept connection; nothing is committed
+
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_store.DatabasePath};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var insert = other.CreateCommand();
+            insert.CommandText = "INSERT INTO processed_events (\"Source\", \"DeliveryId\", \"ReceivedAt\") VALUES ($s, '2002', 0)";
+            insert.Parameters.AddWithValue("$s", Source);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.False(await ClaimInNewScopeAsync("2002"));
+        Assert.True(await ClaimInNewScopeAsync("2003"));
+    }
 }
