@@ -6,7 +6,7 @@
 # (NSec, one thread) against the bot's CPU per request. See bench/README.md.
 #
 # Usage: bash bench/discord-load.sh
-#   Knobs (environment): DURATION=10s WARMUP=3s THREADS=2 CONNECTIONS=32 IDEAS=60000 USERS=50 PORT=5310
+#   Knobs (environment): DURATION=10s WARMUP=3s THREADS=2 CONNECTIONS=32 IDEAS=120000 USERS=50 PORT=5310
 #                        QUIET_WAIT=60 VERIFICATIONS=50000 (0: no Ed25519 micro-benchmark) PERF=1 (perf profile)
 #                        SKIP_BUILD=1 (reuse bench/out/discord/host and bench/out/discord/fake from an earlier run)
 # Exit status: 0 when every acknowledged idea id is in the store, every answer was 2xx and saved an idea (a type 4
@@ -20,8 +20,8 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-IDEAS=${IDEAS:-60000}  # pre-signed interactions, each sent once (ids and tokens distinct; texts repeat after 9,600); at most
-                       # about 65,000: wrk's Lua refuses a script with more than 65,536 constants
+IDEAS=${IDEAS:-120000} # pre-signed interactions, each sent once (ids and tokens distinct; texts repeat after 9,600); at most
+                       # 200,000 (the script holds them in chunks of 20,000: LuaJIT allows 65,536 constants per function)
 USERS=${USERS:-50}
 PORT=${PORT:-5310}
 VERIFICATIONS=${VERIFICATIONS:-50000}
@@ -172,7 +172,7 @@ done
 case "$lua_line" in
   "LUA $IDEAS "*) log "$IDEAS signed /idea interactions in $OUT/idea.lua" ;;
   "") die "the fake Discord wrote no requests within 60 s" ;;
-  *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..65000)" ;;
+  *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..200000)" ;;
 esac
 
 log "warm-up: $WARMUP, $THREADS threads, $CONNECTIONS connections"

@@ -169,12 +169,19 @@ static string WriteLua(FakeDiscordServer fake, FakeDiscordUser[] people, string 
     lua.Append("-- wrk args (after --): <offset> <threads>. Thread k of T sends requests k, k+T, k+2T, ... starting offset/T\n");
     lua.Append("-- into its share, so a run that starts at the previous run's next= sends interactions that run did not (not even\n");
     lua.Append("-- the ones still in flight when it stopped).\n");
-    lua.Append(CultureInfo.InvariantCulture, $"local ts = \"{timestamp}\"\nlocal R = {{\n");
-    foreach (var body in bodies)
+    lua.Append(CultureInfo.InvariantCulture, $"local ts = \"{timestamp}\"\nlocal R = {{}}\n");
+    // LuaJIT allows 65,536 constants per function, two per request here: each chunk of requests is a function of its own.
+    const int LuaChunk = 20_000;
+    for (var start = 0; start < bodies.Count; start += LuaChunk)
     {
-        lua.Append("{\"").Append(LuaEscape(body)).Append("\",\"").Append(fake.Signer.Sign(timestamp, body)).Append("\"},\n");
+        lua.Append(";(function() local t = {\n"); // the ";" keeps Lua from reading "{}(" as a call
+        foreach (var body in bodies.Skip(start).Take(LuaChunk))
+        {
+            lua.Append("{\"").Append(LuaEscape(body)).Append("\",\"").Append(fake.Signer.Sign(timestamp, body)).Append("\"},\n");
+        }
+        lua.Append("} for i = 1, #t do R[#R + 1] = t[i] end end)()\n");
     }
-    lua.Append("}\n").Append(LuaScript.Tail);
+    lua.Append(LuaScript.Tail);
     var temporary = path + ".tmp";
     File.WriteAllText(temporary, lua.ToString(), new UTF8Encoding(false));
     File.Move(temporary, path, overwrite: true);
