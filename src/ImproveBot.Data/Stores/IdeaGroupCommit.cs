@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using ImproveBot.Core.Ideas;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,9 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         if (batch.Count == 0) return;
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await SaveAsync(batch);
+            RecordCommitted(batch, started);
             foreach (var pending in batch) pending.Done.TrySetResult();
         }
         catch (Exception ex) when (batch.Count > 1)
@@ -89,7 +92,9 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
             {
                 try
                 {
+                    var started = Stopwatch.GetTimestamp();
                     await SaveAsync([pending]);
+                    RecordCommitted([pending], started);
                     pending.Done.TrySetResult();
                 }
                 catch (Exception single)
@@ -102,6 +107,15 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         {
             batch[0].Done.TrySetException(ex);
         }
+    }
+
+    private static void RecordCommitted(IReadOnlyList<Pending> batch, long started)
+    {
+        var now = Stopwatch.GetTimestamp();
+        IdeaWriterMetrics.BatchSize.Record(batch.Count);
+        IdeaWriterMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started, now).TotalSeconds);
+        if (!IdeaWriterMetrics.IdeaWait.Enabled) return;
+        foreach (var pending in batch) IdeaWriterMetrics.IdeaWait.Record(Stopwatch.GetElapsedTime(pending.QueuedAt, now).TotalSeconds);
     }
 
     private Task SaveAsync(IReadOnlyList<Pending> batch) => WriteBatchAsync(batch.Select(p => (p.Idea, p.Deliveries)).ToList());
@@ -132,6 +146,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         public Idea Idea { get; } = idea;
         public IReadOnlyList<ProcessedEvent> Deliveries { get; } = deliveries;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The idea writer stopped unexpectedly ({Error}); queued ideas get a new writer")]
