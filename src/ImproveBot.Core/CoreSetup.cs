@@ -32,6 +32,7 @@ public static class CoreSetup
         services.TryAddSingleton(FollowUps.FollowUpPolicy.Default);
         services.AddScoped<CommandHandler>();
         services.AddScoped<BotFrontDoor>();
+        services.AddTransient(typeof(Deferred<>));
         services.AddSingleton<Ideas.Similarity.TeamIdeaIndex>();
         return services;
     }

@@ -15,8 +15,8 @@ internal sealed partial class BotFrontDoor(
     MemberService members,
     MemberCache memberCache,
     CommandHandler commands,
-    ReflectionService reflections,
-    FollowUps.FollowUpService followUps,
+    Deferred<ReflectionService> reflections,
+    Deferred<FollowUps.FollowUpService> followUps,
     IUnitOfWork unitOfWork,
     TimeProvider time,
     ILogger<BotFrontDoor> logger)
@@ -79,10 +79,10 @@ internal sealed partial class BotFrontDoor(
             var (member, team) = await members.EnsureAsync(who, ct);
             return verb switch
             {
-                "start" => InteractionResult.Done(await reflections.StartAsync(member, team, roundId, ct)),
-                "skip" => InteractionResult.Done(await reflections.SkipAsync(member, team, roundId, ct)),
+                "start" => InteractionResult.Done(await reflections.Value.StartAsync(member, team, roundId, ct)),
+                "skip" => InteractionResult.Done(await reflections.Value.SkipAsync(member, team, roundId, ct)),
                 "pause" => InteractionResult.Done(await PauseAsync(member, ct)),
-                "submit" => await reflections.SubmitAsync(member, team, FormSubmission(team.Questions.Count, values, roundId), ct),
+                "submit" => await reflections.Value.SubmitAsync(member, team, FormSubmission(team.Questions.Count, values, roundId), ct),
                 _ => UnknownAction,
             };
         }
@@ -93,10 +93,10 @@ internal sealed partial class BotFrontDoor(
             switch (prefix, verb)
             {
                 case ("followup", "rate") when second is >= 1 and <= 5:
-                    return await followUps.AnswerAsync(member, team, first, answer: null, (int)second, ct);
+                    return await followUps.Value.AnswerAsync(member, team, first, answer: null, (int)second, ct);
                 case ("followup", _) when FollowUpActions.ParseAnswer(verb) is { } answer && second == 0:
                     int? rating = int.TryParse(values.GetValueOrDefault("value"), out var v) ? v : null;
-                    return await followUps.AnswerAsync(member, team, first, answer, rating, ct);
+                    return await followUps.Value.AnswerAsync(member, team, first, answer, rating, ct);
                 case ("idea", "vote") when second == 0:
                     return InteractionResult.Done(await commands.VoteAsync(member, team, first, ct));
                 case ("idea", "merge") when second > 0:
@@ -127,7 +127,7 @@ internal sealed partial class BotFrontDoor(
     public async Task<InteractionResult> SubmitReflectionAsync(MemberIdentity who, ReflectionSubmission submission, CancellationToken ct)
     {
         var (member, team) = await members.EnsureAsync(who, ct);
-        return await reflections.SubmitAsync(member, team, submission, ct);
+        return await reflections.Value.SubmitAsync(member, team, submission, ct);
     }
 
     /// <summary>

@@ -22,11 +22,11 @@ internal sealed partial class CommandHandler(
     IMemberDirectory directory,
     IIdeaStore ideas,
     IUnitOfWork unitOfWork,
-    ReflectionService reflections,
-    DigestService digests,
-    ExperimentHistory experiment,
+    Deferred<ReflectionService> reflections,
+    Deferred<DigestService> digests,
+    Deferred<ExperimentHistory> experiment,
     TeamIdeaIndex ideaIndex,
-    IOutbox outbox,
+    Deferred<IOutbox> outbox,
     TimeProvider time,
     ILogger<CommandHandler> logger)
 {
@@ -44,7 +44,7 @@ internal sealed partial class CommandHandler(
         {
             LogIdeaCommand c => await LogIdeaAsync(member, team, c, ct),
             ListIdeasCommand c => await ListIdeasAsync(member, team, c, ct),
-            StartReflectionCommand => await reflections.StartAsync(member, team, roundId: null, ct),
+            StartReflectionCommand => await reflections.Value.StartAsync(member, team, roundId: null, ct),
             SetIdeaStatusCommand c => await SetStatusAsync(member, team, c, ct),
             VoteCommand c => await VoteAsync(member, team, c.IdeaId, ct),
             PauseForCommand c => await PauseAsync(member, time.GetUtcNow().AddDays(c.Days), ct),
@@ -240,7 +240,7 @@ internal sealed partial class CommandHandler(
     }
 
     private async Task<Reply> StatsAsync(Member member, CancellationToken ct) =>
-        Reply.Of(ExperimentText.ForMember(await experiment.ForMemberAsync(member, ct)));
+        Reply.Of(ExperimentText.ForMember(await experiment.Value.ForMemberAsync(member, ct)));
 
     private async Task<Reply> ForgetMeAsync(Member member, ForgetMeCommand command, CancellationToken ct)
     {
@@ -267,7 +267,7 @@ internal sealed partial class CommandHandler(
         var now = time.GetUtcNow();
         var json = Privacy.PersonalDataExport.ToJson(await directory.ExportMemberAsync(member, ct), now);
         var messages = Privacy.PersonalDataExport.Messages(member, json, now);
-        foreach (var message in messages) await outbox.EnqueueAsync(message, delivery: null, now, ct);
+        foreach (var message in messages) await outbox.Value.EnqueueAsync(message, delivery: null, now, ct);
         await unitOfWork.SaveChangesAsync(ct);
         LogExported(logger, member.Id, messages.Count);
         return Reply.Of($"Your data is on its way to your DMs as JSON, in {Wording.Count(messages.Count, "message")}. Join the parts in order.");
@@ -284,7 +284,7 @@ internal sealed partial class CommandHandler(
     {
         if (team.DigestChannel is null)
             return Reply.Of("There is no digest channel yet. Set one with `/improve config channel <channel>` first.");
-        var digest = await digests.PostNowAsync(team.Id, ct);
+        var digest = await digests.Value.PostNowAsync(team.Id, ct);
         return Reply.Of(digest is null ? "The digest could not be queued." : $"Digest queued for channel {team.DigestChannel}.");
     }
 

@@ -199,7 +199,9 @@ internal static partial class SlackHttpEndpoints
             return ([], Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes."));
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        if (request.ContentLength is { } length) return await ReadExactlyAsync(request, (int)length, logger, path, ct);
+
+        using var buffer = new MemoryStream(4096);
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -226,6 +228,30 @@ internal static partial class SlackHttpEndpoints
             ArrayPool<byte>.Shared.Return(chunk);
         }
         return (buffer.ToArray(), null);
+    }
+
+    /// <summary>
+    /// A body of announced length, read straight into an array of that size: no growing buffer and no copy of it. Kestrel
+    /// ends the body at the announced length, and fails a body that ends early.
+    /// </summary>
+    private static async Task<(byte[] Bytes, SlackAck? Error)> ReadExactlyAsync(HttpRequest request, int length, ILogger logger, string path, CancellationToken ct)
+    {
+        var bytes = new byte[length];
+        try
+        {
+            await request.Body.ReadExactlyAsync(bytes, ct);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            LogBadTransport(logger, path, ex.StatusCode);
+            return ([], Error(ex.StatusCode, "The request body could not be read."));
+        }
+        catch (EndOfStreamException)
+        {
+            LogBadTransport(logger, path, StatusCodes.Status400BadRequest);
+            return ([], Error(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length."));
+        }
+        return (bytes, null);
     }
 
     private static async Task WriteAckAsync(HttpResponse response, SlackAck ack, CancellationToken ct)
