@@ -53,7 +53,9 @@ internal sealed partial class FollowUpService(
                 $"followup:{idea.Id}:{idea.FollowUpCount + 1}",
                 Destination.DirectMessage(author.Ref),
                 new FollowUpMessage(idea.Id, idea.Text, DateOnly.FromDateTime(idea.CreatedAt.UtcDateTime), idea.FollowUpCount + 1));
-            await outbox.EnqueueAsync(message, delivery: null, now, ct);
+            // Already queued: a run beside this one asked first and recorded it. Marking the idea again from this run's
+            // older read would overwrite that run's count with a smaller one.
+            if (!await outbox.EnqueueAsync(message, delivery: null, now, ct)) continue;
             idea.MarkFollowUpSent(now, team.FollowUpDelay.ToTimeSpan());
             sent++;
         }

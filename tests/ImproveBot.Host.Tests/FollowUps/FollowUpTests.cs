@@ -63,6 +63,30 @@ public sealed class FollowUpTests : IAsyncLifetime
         _host.Inbox(user).Where(m => m.Kind == "followup").ToList();
 
     [Fact]
+    public async Task AFollowUpAnotherRunQueuedAlready_IsNeitherCountedNorRecordedAgain()
+    {
+        var id = await LogIdeaAsync("ada", "/idea outline before writing #writing");
+        var idea = await IdeaAsync(id);
+        // What a run beside this one leaves when it asks first: the message for the first ask is queued. (It also
+        // records the ask on the idea; this run read the idea before that, so it sees no ask yet.)
+        await _host.InScopeAsync(async sp =>
+        {
+            var author = (await sp.GetRequiredService<Core.Members.IMemberDirectory>().GetMemberAsync(idea.AuthorId, default))!;
+            await sp.GetRequiredService<Core.Messaging.IOutbox>().EnqueueAsync(new Core.Messaging.OutboundMessage(
+                $"followup:{id}:1", Core.Messaging.Destination.DirectMessage(author.Ref),
+                new Core.Messaging.FollowUpMessage(id, idea.Text, DateOnly.FromDateTime(idea.CreatedAt.UtcDateTime), 1)), null, _host.Clock.GetUtcNow(), default);
+            await sp.GetRequiredService<Core.Storage.IUnitOfWork>().SaveChangesAsync(default);
+        });
+
+        var sent = await _host.InScopeAsync(sp => sp.GetRequiredService<FollowUpService>().SendTeamNowAsync(idea.TeamId, default));
+
+        Assert.Equal(0, sent);
+        Assert.Equal(0, (await IdeaAsync(id)).FollowUpCount); // not recorded from this run's stale read
+        var keys = await _host.InScopeAsync(sp => sp.GetRequiredService<ImproveBotDbContext>().Outbox.Where(o => o.Key.StartsWith("followup:")).Select(o => o.Key).ToListAsync());
+        Assert.Equal([$"followup:{id}:1"], keys);
+    }
+
+    [Fact]
     public async Task FollowUpComesAfterTheDelay_InsideTheAuthorsLocalWorkingHours()
     {
         await CommandAsync("ravi", "/improve tz Asia/Kolkata");
