@@ -29,10 +29,14 @@ internal sealed class InboundClaims
 }
 
 /// <summary>
-/// Stages the delivery's row on the scope's context, so the handler's own commit carries it: <see cref="EfUnitOfWork"/>
-/// saves it with everything else, and <see cref="EfIdeaStore.AddAndCommitAsync"/> hands it to the idea group commit.
-/// The in-process claim covers the time until then; the unique key covers other instances.
+/// Stages the delivery's row on the scope's context, so the handler's own commit carries it: any SaveChanges on the
+/// context saves it with everything else, and <see cref="EfIdeaStore.AddAndCommitAsync"/> hands it to the idea group
+/// commit. The in-process claim covers the time until then; the unique key covers other instances.
 /// </summary>
+/// <remarks>
+/// The row joins the change tracker only when the context saves (its <see cref="DbContext.SavingChanges"/> event): an
+/// <c>/idea</c>, most of the traffic, is committed by the group commit and never needs the tracker at all.
+/// </remarks>
 internal sealed class EfInboundLog(
     ImproveBotDbContext db, SqliteWriteGate gate, TimeProvider time, InboundClaims claims, SqliteDeliveryLookup sqliteLookup)
     : IInboundLog, IDisposable
@@ -80,6 +84,8 @@ internal sealed class EfInboundLog(
     }
 
     private readonly List<ProcessedEvent> _claimed = [];
+    private bool _listening; // to the context's SavingChanges
+    private bool _staged;    // some claimed row went onto the context
 
     public async Task<bool> TryRecordAsync(string source, string deliveryId, CancellationToken ct)
     {
@@ -98,7 +104,8 @@ internal sealed class EfInboundLog(
             throw;
         }
         var row = new ProcessedEvent { Source = source, DeliveryId = deliveryId, ReceivedAt = time.GetUtcNow() };
-        db.ProcessedEvents.Add(row);
+        if (!_listening) db.SavingChanges += StageClaimed;
+        _listening = true;
         _claimed.Add(row);
         return true;
     }
@@ -142,18 +149,36 @@ internal sealed class EfInboundLog(
         // In bounded chunks, so the delete never holds SQLite's single writer for long.
         gate.WriteAsync(() => db.ProcessedEvents.Where(e => e.ReceivedAt < receivedBefore).OrderBy(e => e.Id).Take(max).ExecuteDeleteAsync(ct), ct);
 
+    /// <summary>Puts the claimed rows not committed yet on the context, so the save under way carries them.</summary>
+    private void StageClaimed(object? sender, SavingChangesEventArgs e)
+    {
+        foreach (var row in _claimed)
+        {
+            if (row.Id != 0 || db.Entry(row).State != EntityState.Detached) continue;
+            db.ProcessedEvents.Add(row);
+            _staged = true;
+        }
+    }
+
     /// <summary>Claimed deliveries not committed yet, for a store that commits on its own (the idea group commit).</summary>
     internal IReadOnlyList<ProcessedEvent> Unsaved() => _claimed.Count == 0 ? [] : _claimed.Where(r => r.Id == 0).ToList();
 
     /// <summary>Deliveries another commit stored (their ids are set): the context must not insert them again.</summary>
     internal void MarkSaved(IReadOnlyList<ProcessedEvent> rows)
     {
-        foreach (var row in rows) db.Entry(row).State = EntityState.Unchanged;
+        if (!_staged) return; // never on the context (the usual case)
+        foreach (var row in rows)
+        {
+            // Staged by an earlier save that failed: the context must not insert it again.
+            if (db.Entry(row).State != EntityState.Detached) db.Entry(row).State = EntityState.Unchanged;
+        }
     }
 
     /// <summary>Committed or not, the scope is over: a later duplicate is decided by the database.</summary>
     public void Dispose()
     {
+        if (_listening) db.SavingChanges -= StageClaimed; // the context goes back to the pool
+        _listening = false;
         foreach (var row in _claimed) claims.Release(row.Source, row.DeliveryId);
         _claimed.Clear();
     }

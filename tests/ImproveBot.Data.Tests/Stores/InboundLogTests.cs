@@ -133,6 +133,10 @@ public sealed class InboundLogTests : IAsyncLifetime
             Assert.True(await sp.GetRequiredService<IInboundLog>().TryRecordAsync(Source, "1005", Ct));
             sp.GetRequiredService<IIdeaStore>().Add(NewIdea(ada, "a reflection's idea"));
             await sp.GetRequiredService<IUnitOfWork>().SaveChangesAsync(Ct);
+            // The handler's own commit carried the record, before Complete (which then has nothing left to do).
+            var (deliveries, ideas) = await StoredAsync();
+            Assert.Equal(1, deliveries);
+            Assert.Equal(["a reflection's idea"], ideas);
             await sp.GetRequiredService<IInboundLog>().CompleteAsync(Ct);
         });
 
