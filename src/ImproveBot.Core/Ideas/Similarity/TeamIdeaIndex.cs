@@ -9,7 +9,9 @@ namespace ImproveBot.Core.Ideas.Similarity;
 /// <remarks>
 /// Ideas this process logs or withdraws update the index at once; a team's entry is reloaded from the store after
 /// <see cref="Lifetime"/>, which brings in what other instances logged. A suggestion that is a minute stale is
-/// harmless: it is only an offer, and the +1 it leads to is checked against the store.
+/// harmless: it is only an offer, and the +1 it leads to is checked against the store. So one request reloads an old
+/// entry while the others go on with it meanwhile: under load, every request of the moment would otherwise read and
+/// index the team's 2,000 newest ideas at once, once a minute.
 /// </remarks>
 internal sealed class TeamIdeaIndex(TimeProvider time)
 {
@@ -56,8 +58,18 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
     private async Task<TeamEntry> EntryAsync(long teamId, Func<CancellationToken, Task<IReadOnlyList<IdeaView>>> load, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_teams.TryGetValue(teamId, out var cached) && now - cached.LoadedAt < Lifetime) return cached;
-        var rows = await load(ct);
+        if (_teams.TryGetValue(teamId, out var cached)
+            && (now - cached.LoadedAt < Lifetime || Interlocked.Exchange(ref cached.Reloading, 1) == 1)) return cached;
+        IReadOnlyList<IdeaView> rows;
+        try
+        {
+            rows = await load(ct);
+        }
+        catch
+        {
+            if (cached is not null) Volatile.Write(ref cached.Reloading, 0); // the next request tries again
+            throw;
+        }
         // Oldest first, so that the index lets the oldest go first. Each load builds a fresh index, so words and
         // ideas that aged out do not pile up.
         var index = new IdeaWordIndex(Capacity);
@@ -72,5 +84,8 @@ internal sealed class TeamIdeaIndex(TimeProvider time)
         public object Gate { get; } = new();
         public IdeaWordIndex Index { get; } = index;
         public DateTimeOffset LoadedAt { get; } = loadedAt;
+
+        /// <summary>1 while a request reloads this entry from the store.</summary>
+        public int Reloading;
     }
 }
