@@ -112,12 +112,20 @@ internal static partial class DiscordHttpEndpoints
             return ([], Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes."));
         }
 
-        if (request.ContentLength is { } length) return await ReadExactlyAsync(request, (int)length, logger, ct);
-
-        using var buffer = new MemoryStream(4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        byte[]? chunk = null;
         try
         {
+            // A body of announced length goes straight into an array of that size: no growing buffer and no copy of it.
+            // Kestrel ends the body at that length, and fails one that ends early.
+            if (request.ContentLength is { } length)
+            {
+                var bytes = new byte[length];
+                await request.Body.ReadExactlyAsync(bytes, ct);
+                return (bytes, null);
+            }
+
+            using var buffer = new MemoryStream(4096);
+            chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
             int read;
             while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
@@ -129,33 +137,11 @@ internal static partial class DiscordHttpEndpoints
                 }
                 buffer.Write(chunk, 0, read);
             }
+            return (buffer.ToArray(), null);
         }
         catch (BadHttpRequestException ex)
         {
             // Kestrel's own limit (MaxRequestBodySize) or a broken chunked encoding: the status it chose (413, 400) stands.
-            LogMalformed(logger, $"the body could not be read (status {ex.StatusCode})");
-            return ([], Error(ex.StatusCode, "The request body could not be read."));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        return (buffer.ToArray(), null);
-    }
-
-    /// <summary>
-    /// A body of announced length, read straight into an array of that size: no growing buffer and no copy of it. Kestrel
-    /// ends the body at the announced length, and fails a body that ends early.
-    /// </summary>
-    private static async Task<(byte[] Bytes, DiscordAck? Error)> ReadExactlyAsync(HttpRequest request, int length, ILogger logger, CancellationToken ct)
-    {
-        var bytes = new byte[length];
-        try
-        {
-            await request.Body.ReadExactlyAsync(bytes, ct);
-        }
-        catch (BadHttpRequestException ex)
-        {
             LogMalformed(logger, $"the body could not be read (status {ex.StatusCode})");
             return ([], Error(ex.StatusCode, "The request body could not be read."));
         }
@@ -164,7 +150,10 @@ internal static partial class DiscordHttpEndpoints
             LogMalformed(logger, "the body is shorter than its Content-Length");
             return ([], Error(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length."));
         }
-        return (bytes, null);
+        finally
+        {
+            if (chunk is not null) ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Parses exactly one JSON value. The element owns its memory, so the inbound may keep it after the request.</summary>

@@ -199,12 +199,20 @@ internal static partial class SlackHttpEndpoints
             return ([], Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes."));
         }
 
-        if (request.ContentLength is { } length) return await ReadExactlyAsync(request, (int)length, logger, path, ct);
-
-        using var buffer = new MemoryStream(4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        byte[]? chunk = null;
         try
         {
+            // A body of announced length goes straight into an array of that size: no growing buffer and no copy of it.
+            // Kestrel ends the body at that length, and fails one that ends early.
+            if (request.ContentLength is { } length)
+            {
+                var bytes = new byte[length];
+                await request.Body.ReadExactlyAsync(bytes, ct);
+                return (bytes, null);
+            }
+
+            using var buffer = new MemoryStream(4096);
+            chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
             int read;
             while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
@@ -216,33 +224,11 @@ internal static partial class SlackHttpEndpoints
                 }
                 buffer.Write(chunk, 0, read);
             }
+            return (buffer.ToArray(), null);
         }
         catch (BadHttpRequestException ex)
         {
             // Kestrel's own limit (MaxRequestBodySize) or a broken chunked encoding: the status it chose (413, 400) stands.
-            LogBadTransport(logger, path, ex.StatusCode);
-            return ([], Error(ex.StatusCode, "The request body could not be read."));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        return (buffer.ToArray(), null);
-    }
-
-    /// <summary>
-    /// A body of announced length, read straight into an array of that size: no growing buffer and no copy of it. Kestrel
-    /// ends the body at the announced length, and fails a body that ends early.
-    /// </summary>
-    private static async Task<(byte[] Bytes, SlackAck? Error)> ReadExactlyAsync(HttpRequest request, int length, ILogger logger, string path, CancellationToken ct)
-    {
-        var bytes = new byte[length];
-        try
-        {
-            await request.Body.ReadExactlyAsync(bytes, ct);
-        }
-        catch (BadHttpRequestException ex)
-        {
             LogBadTransport(logger, path, ex.StatusCode);
             return ([], Error(ex.StatusCode, "The request body could not be read."));
         }
@@ -251,7 +237,10 @@ internal static partial class SlackHttpEndpoints
             LogBadTransport(logger, path, StatusCodes.Status400BadRequest);
             return ([], Error(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length."));
         }
-        return (bytes, null);
+        finally
+        {
+            if (chunk is not null) ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static async Task WriteAckAsync(HttpResponse response, SlackAck ack, CancellationToken ct)
