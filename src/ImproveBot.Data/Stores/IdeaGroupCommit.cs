@@ -13,10 +13,10 @@ namespace ImproveBot.Data.Stores;
 /// Every caller still returns only after its own idea is committed: nothing is acknowledged before it is durable.
 /// </summary>
 /// <remarks>
-/// A caller queues its idea; if no one is writing, it becomes the writer and writes batches (its own idea and those of
-/// everyone who queued meanwhile) until its own is stored. The others just wait for theirs. Ideas still queued then
-/// get a writer of their own in the background, so no caller waits longer than its own batch. While one batch
-/// commits, the next one gathers.
+/// Callers queue their ideas; one dedicated thread, the writer, takes what is queued as a batch, commits it and wakes
+/// its callers, and takes the next batch, which gathered meanwhile. A commit blocks its thread for the sync
+/// (Microsoft.Data.Sqlite is synchronous), so the writer has a thread of its own rather than holding a pool thread, and
+/// no request's thread is kept writing other requests' batches (bench/README, "Seventh session").
 /// </remarks>
 internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
     : IAsyncDisposable
@@ -25,7 +25,11 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     internal const int MaxBatch = 256;
 
     private readonly ConcurrentQueue<Pending> _queue = new();
-    private int _writing; // 1 while a caller writes batches
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Lock _start = new();
+    private Thread? _writer;
+    private int _sleeping;  // 1 while the writer waits for work: the next caller to queue wakes it
+    private int _stopping;  // 1 once DisposeAsync has begun
     private int _transactions;
     private AsyncServiceScope? _writerScope; // the writer's own context, for as long as the process runs
     private IdeaInsert? _insert;
@@ -42,34 +46,48 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     /// </summary>
     public async Task CommitAsync(Idea idea, IReadOnlyList<ProcessedEvent> deliveries, CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopping) == 1, this);
         var pending = new Pending(idea, deliveries);
         _queue.Enqueue(pending);
-        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0) await WriteAsWriterAsync(pending);
+        if (_writer is null) StartWriter();
+        if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
         await pending.Done.Task.WaitAsync(ct);
     }
 
-    /// <summary>
-    /// Runs as the one writer: writes batches until <paramref name="mine"/> is stored (or, for a background writer,
-    /// until the queue is empty), steps down, and makes sure whatever was queued meanwhile has a writer.
-    /// </summary>
-    private async Task WriteAsWriterAsync(Pending? mine)
+    private void StartWriter()
     {
-        try
+        lock (_start)
         {
-            while (!_queue.IsEmpty && (mine is null || !mine.Done.Task.IsCompleted)) await WriteQueuedAsync();
+            if (_writer is not null) return;
+            _writer = new Thread(RunWriter) { IsBackground = true, Name = "idea writer" };
+            _writer.Start();
         }
-        catch (Exception ex)
+    }
+
+    /// <summary>The writer thread: commits batches while ideas are queued, sleeps while none are.</summary>
+    private void RunWriter()
+    {
+        while (true)
         {
-            // WriteQueuedAsync settles every idea it takes; this is only for the unexpected (e.g. the host stopping).
-            LogWriterFailed(logger, ex.GetType().Name);
+            if (_queue.IsEmpty)
+            {
+                if (Volatile.Read(ref _stopping) == 1) return;
+                Volatile.Write(ref _sleeping, 1);
+                // Looked at again after saying so: a caller that queued before seeing the flag did not wake us. If one
+                // saw it (and cleared it), its wake-up is on its way and must be taken, or the next wait returns early.
+                if (_queue.IsEmpty && Volatile.Read(ref _stopping) == 0 || Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.Wait();
+                continue;
+            }
+            try
+            {
+                WriteQueuedAsync().GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                // WriteQueuedAsync settles every idea it takes; this is only for the unexpected. The writer goes on.
+                LogWriterFailed(logger, ex.GetType().Name);
+            }
         }
-        finally
-        {
-            Volatile.Write(ref _writing, 0);
-        }
-        // Looked at after stepping down, so an idea queued just as the writer finished is never left without one.
-        if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
-            _ = Task.Run(() => WriteAsWriterAsync(null));
     }
 
     private async Task WriteQueuedAsync()
@@ -137,6 +155,13 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
 
     public async ValueTask DisposeAsync()
     {
+        // The writer commits what is queued, then exits; the host waits for it (bounded: a commit that hangs is the
+        // database's to time out, and a stuck thread must not hold the process up).
+        if (Interlocked.Exchange(ref _stopping, 1) == 1) return;
+        _wake.Release();
+        if (_writer is { } writer) await Task.Run(() => writer.Join(TimeSpan.FromSeconds(30)));
+        // Only a caller that queued just as the writer exited can be left: it is told, not left waiting.
+        while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(IdeaGroupCommit)));
         if (_insert is not null) await _insert.DisposeAsync();
         if (_writerScope is { } scope) await scope.DisposeAsync();
     }

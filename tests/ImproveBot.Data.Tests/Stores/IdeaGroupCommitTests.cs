@@ -96,4 +96,30 @@ public sealed class IdeaGroupCommitTests : IAsyncLifetime
         Assert.Equal(good.Select(i => i.Text).Order(), stored.Select(s => s.Text).Order());
         Assert.Equal(good.Select(i => i.Id).Order(), stored.Select(s => s.Id).Order());
     }
+
+    [Fact]
+    public async Task StoppingTheWriter_CommitsWhatIsQueued_AndRefusesNewIdeasWithAClearError()
+    {
+        var ada = await MemberAsync("ada");
+        var (gate, commit) = await WriterAsync();
+
+        // Ideas queued behind a busy writer when the host stops are still stored, and their callers told so.
+        var release = new TaskCompletionSource();
+        var holder = gate.WriteAsync(() => release.Task, Ct);
+        var before = commit.Transactions;
+        var ideas = Enumerable.Range(1, 6).Select(n => NewIdea(ada, $"idea before stopping {n}")).ToList();
+        var first = Task.Run(() => CommitInOwnScopeAsync(ideas[0]));
+        await WaitUntilAsync(() => commit.Transactions == before + 1);
+        var rest = ideas.Skip(1).Select(i => Task.Run(() => CommitInOwnScopeAsync(i))).ToList();
+        await WaitUntilAsync(() => commit.Queued == 5);
+        var stopping = commit.DisposeAsync().AsTask();
+        release.SetResult();
+        await holder;
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(rest.Append(first)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(ideas.Select(i => i.Text).Order(), (await StoredAsync()).Select(s => s.Text).Order());
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => commit.CommitAsync(NewIdea(ada, "too late"), [], Ct));
+        await commit.DisposeAsync(); // and the host's own dispose after this one is harmless
+    }
 }
