@@ -5,8 +5,11 @@
 # acknowledged idea is in the database (ideas stored >= 2xx answers), and measures what Ed25519 verification costs
 # (NSec, one thread) against the bot's CPU per request. See bench/README.md.
 #
-# Usage: bash bench/discord-load.sh
-#   Knobs (environment): DURATION=10s WARMUP=3s THREADS=2 CONNECTIONS=32 IDEAS=120000 USERS=50 PORT=5310
+# Usage: bash bench/discord-load.sh                # closed loop (wrk): as fast as 32 connections go
+#        RATE=5000 bash bench/discord-load.sh      # open loop (bench/OpenLoad): 5,000 interactions/s on schedule
+#   Knobs (environment): DURATION=10s WARMUP=3s THREADS=2 CONNECTIONS=32 (64 with RATE) IDEAS=120000 USERS=50 PORT=5310
+#                        RATE= (interactions per second; set: the open-loop generator, latency counted from each
+#                        request's scheduled time, so a stall also counts for the requests it held back)
 #                        QUIET_WAIT=60 VERIFICATIONS=50000 (0: no Ed25519 micro-benchmark) PERF=1 (perf profile)
 #                        SKIP_BUILD=1 (reuse bench/out/discord/host and bench/out/discord/fake from an earlier run)
 # Exit status: 0 when every acknowledged idea id is in the store, every answer was 2xx and saved an idea (a type 4
@@ -19,7 +22,8 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-32}
+RATE=${RATE:-}
+CONNECTIONS=${CONNECTIONS:-$([ -n "$RATE" ] && echo 64 || echo 32)}
 IDEAS=${IDEAS:-120000} # pre-signed interactions, each sent once (ids and tokens distinct; texts repeat after 9,600); at most
                        # 200,000 (the script holds them in chunks of 20,000: LuaJIT allows 65,536 constants per function)
 USERS=${USERS:-50}
@@ -33,7 +37,14 @@ log() { echo "[discord-load] $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # ---- tools ---------------------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
+secs_of() { sed 's/s$//' <<<"$1"; }   # "10s" -> 10
+if [ -n "$RATE" ]; then
+  [[ "$RATE" =~ ^[0-9]+$ ]] && [ "$RATE" -gt 0 ] || die "RATE is a whole number of interactions per second"
+  [[ "$(secs_of "$DURATION")$(secs_of "$WARMUP")" =~ ^[0-9]+$ ]] || die "with RATE, DURATION and WARMUP are whole seconds (10s)"
+  [ $((RATE * ($(secs_of "$DURATION") + $(secs_of "$WARMUP")))) -le "$IDEAS" ] || die "RATE x (WARMUP + DURATION) is more than IDEAS ($IDEAS)"
+  command -v gcc >/dev/null 2>&1 || die "RATE needs gcc (to build bench/OpenLoad/openload.c)"
+fi
+if [ -z "$RATE" ] && ! command -v wrk >/dev/null 2>&1; then
   log "wrk is missing; installing it with apt-get"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get install -y wrk >&2 || die "could not install wrk (apt-get install -y wrk)"
@@ -54,6 +65,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     || { cat "$OUT/build.log" >&2; die "building bench/FakeDiscordForBench failed"; }
 fi
 [ -f "$OUT/host/ImproveBot.Host.dll" ] && [ -f "$OUT/fake/FakeDiscordForBench.dll" ] || die "no build in $OUT (run without SKIP_BUILD)"
+if [ -n "$RATE" ]; then   # small enough to build every time
+  gcc -O2 -Wall -Wextra -Werror -o "$OUT/openload" bench/OpenLoad/openload.c 2>>"$OUT/build.log" \
+    || { tail -n 20 "$OUT/build.log" >&2; die "building bench/OpenLoad/openload.c failed"; }
+fi
 
 # ---- processes, and their clean-up -----------------------------------------------------------------------------
 tmp=$(mktemp -d)
@@ -144,7 +159,7 @@ import resource, subprocess, sys
 rc = subprocess.call(sys.argv[1:])
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"WRKCPU {r.ru_utime + r.ru_stime:.2f}")
-sys.exit(rc)' wrk "$@" >"$file" 2>&1 3>&- || { cat "$file" >&2; die "wrk failed"; }
+sys.exit(rc)' "$@" >"$file" 2>&1 3>&- || { cat "$file" >&2; die "the load generator failed"; }
 }
 
 # This machine is shared: a build or test run beside the benchmark takes CPU from it. Wait (bounded) for quiet.
@@ -160,29 +175,42 @@ log "machine ${idle_busy}% busy before the run"
 # ---- the requests: distinct /idea interactions, signed now (valid 5 minutes), as a wrk script ----------------------
 # Written by the fake, which holds the application's private key (Python has no Ed25519 in its standard library).
 # Written after the quiet wait, so the timestamp is fresh when the requests are sent.
-rm -f "$OUT/idea.lua"
-echo "lua $OUT/idea.lua $IDEAS" >&3
+requests_file=$OUT/idea.lua; format=lua
+[ -z "$RATE" ] || { requests_file=$OUT/idea.raw; format=raw; }
+rm -f "$requests_file"
+echo "$format $requests_file $IDEAS" >&3
 lua_line=""
 for _ in $(seq 1 600); do   # at most 60 s
-  lua_line=$(grep -m1 -E '^(LUA|ERROR) ' "$tmp/fake.out" 2>/dev/null || true)
+  lua_line=$(grep -m1 -E '^(LUA|RAW|ERROR) ' "$tmp/fake.out" 2>/dev/null || true)
   [ -n "$lua_line" ] && break
   kill -0 "$fake_pid" 2>/dev/null || { cat "$OUT/fake.log" >&2; die "the fake Discord exited while writing the requests"; }
   sleep 0.1
 done
 case "$lua_line" in
-  "LUA $IDEAS "*) log "$IDEAS signed /idea interactions in $OUT/idea.lua" ;;
+  "LUA $IDEAS "*|"RAW $IDEAS "*) log "$IDEAS signed /idea interactions in $requests_file" ;;
   "") die "the fake Discord wrote no requests within 60 s" ;;
   *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..200000)" ;;
 esac
 
-log "warm-up: $WARMUP, $THREADS threads, $CONNECTIONS connections"
-run_wrk "$OUT/warmup.txt" "$OUT/warmup.ids" -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 3s -s "$OUT/idea.lua" "$URL/discord/interactions" -- 0 "$THREADS"
+# The load: wrk (closed loop) or, with RATE, bench/OpenLoad (open loop). $1 = duration, $2 = offset into the requests.
+generator=wrk; [ -z "$RATE" ] || generator=openload
+load_command() {
+  if [ -n "$RATE" ]; then
+    echo "$OUT/openload" -p "$PORT" -r "$RATE" -d "$(secs_of "$1")" -c "$CONNECTIONS" -f "$requests_file" -o "$2" -t 3
+  else
+    echo wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --timeout 3s --latency -s "$requests_file" "$URL/discord/interactions" -- "$2" "$THREADS"
+  fi
+}
+shape="$THREADS threads, $CONNECTIONS connections"; [ -z "$RATE" ] || shape="$RATE interactions/s on schedule, up to $CONNECTIONS connections"
+log "warm-up: $WARMUP, $shape"
+# shellcheck disable=SC2046  # load_command's words are paths and numbers, without spaces
+run_wrk "$OUT/warmup.txt" "$OUT/warmup.ids" $(load_command "$WARMUP" 0)
 warm=$(grep '^RESULT ' "$OUT/warmup.txt") || { cat "$OUT/warmup.txt" >&2; die "no RESULT from the warm-up"; }
 [ "$(field "$warm" ok)" -gt 0 ] || { grep '^STATUSES' "$OUT/warmup.txt" >&2 || true; tail -n 20 "$OUT/bot.log" >&2; die "the warm-up got no 2xx answer"; }
 sleep 1   # let the warm-up's last requests (in flight when wrk stopped) finish
 ideas_before=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=10).execute("select count(*) from ideas").fetchone()[0])' "$db")
 
-log "measuring: $DURATION, $THREADS threads, $CONNECTIONS connections ($ideas_before ideas stored so far)"
+log "measuring: $DURATION, $shape ($ideas_before ideas stored so far)"
 # wrk spends a second or two loading the script (tens of MB of pre-signed requests) before it sends anything. The CPU
 # window opens once its connections to the bot are up, so that time is counted neither as the bot's idle time nor as
 # wrk's load; it closes when wrk exits (just after its last answer).
@@ -191,15 +219,15 @@ wrk_sending() { # $1 = the wrk job; prints wrk's pid (when ss shows it) once its
   for i in $(seq 1 600); do
     out=$(ss -Htnp state established "( dport = :$PORT )" 2>/dev/null || true)
     if [ "$(grep -c . <<<"$out" || true)" -ge "$CONNECTIONS" ]; then
-      sed -n 's/.*"wrk",pid=\([0-9]*\).*/\1/p' <<<"$out" | head -n1; return 0
+      sed -n "s/.*\"$generator\",pid=\([0-9]*\).*/\1/p" <<<"$out" | head -n1; return 0
     fi
     kill -0 "$1" 2>/dev/null || return 0
     sleep 0.05
   done
   log "wrk did not open its $CONNECTIONS connections within 30 s; the CPU window includes its start"
 }
-run_wrk "$OUT/measure.txt" "$OUT/measure.ids" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 3s --latency -s "$OUT/idea.lua" \
-  "$URL/discord/interactions" -- "$(field "$warm" next)" "$THREADS" &
+# shellcheck disable=SC2046
+run_wrk "$OUT/measure.txt" "$OUT/measure.ids" $(load_command "$DURATION" "$(field "$warm" next)") &
 wrk_job=$!
 wrk_pid=$(wrk_sending "$wrk_job")
 if [ "$PERF" = 1 ]; then
@@ -210,7 +238,7 @@ if [ "$PERF" = 1 ]; then
 fi
 t_before=$(date +%s%N); bot_before=$(cpu_ticks "$bot_pid"); fake_before=$(cpu_ticks "$fake_pid"); read -r busy_before all_before <<<"$(busy_ticks)"
 wrk_before=0; [ -n "$wrk_pid" ] && wrk_before=$(cpu_ticks "$wrk_pid" 2>/dev/null || echo 0)
-wait "$wrk_job" || die "wrk failed (see $OUT/measure.txt)"
+wait "$wrk_job" || die "$generator failed (see $OUT/measure.txt)"
 t_after=$(date +%s%N); bot_after=$(cpu_ticks "$bot_pid"); fake_after=$(cpu_ticks "$fake_pid"); read -r busy_after all_after <<<"$(busy_ticks)"
 meas=$(grep '^RESULT ' "$OUT/measure.txt") || { cat "$OUT/measure.txt" >&2; die "no RESULT from the measured run"; }
 if [ -n "$perf_pid" ]; then wait "$perf_pid" 2>/dev/null || log "perf record failed (see $OUT/perf.log)"; perf_pid=""; fi
@@ -253,7 +281,7 @@ awk -v b="$((bot_after - bot_before))" -v f="$((fake_after - fake_before))" -v w
     -v busy="$((busy_after - busy_before))" -v all="$((all_after - all_before))" -v cores="$cores" \
     -v r="$(field "$meas" requests)" 'BEGIN {
   used = cores * busy / all; other = used - b / hz / s - w / s - f / hz / s; if (other < 0) other = 0
-  printf "cpu during the measured run (%.1f s, %d cores, %.0f%% busy): bot %.2f cores (%.2f ms per request), wrk %.2f, fake discord %.2f, other processes %.2f\n",
+  printf "cpu during the measured run (%.1f s, %d cores, %.0f%% busy): bot %.2f cores (%.2f ms per request), '"$generator"' %.2f, fake discord %.2f, other processes %.2f\n",
     s, cores, 100 * busy / all, b / hz / s, (r > 0 ? 1000 * b / hz / r : 0), w / s, f / hz / s, other }'
 echo "warm-up: $(field "$warm" requests) requests; measured: $(field "$meas" requests) requests, with $ideas_before ideas stored before it;" \
      "acks saying 'Saved idea #': $saved of $acked; near-duplicate replies: $similar; deferred (type 5): $deferred;" \
@@ -290,9 +318,20 @@ if [ "$VERIFICATIONS" -gt 0 ]; then
   fi
 fi
 
-awk -v r="$(field "$meas" requests)" -v d="$(field "$meas" duration_us)" -v p50="$(field "$meas" p50_us)" \
-    -v p99="$(field "$meas" p99_us)" -v z="$non2xx" -v a="$acked" -v s="$stored" 'BEGIN {
-  printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d\n", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s }'
+if [ -n "$RATE" ]; then
+  # Latency from each request's scheduled time. late: how long after that the generator sent it (a free connection
+  # waiting, the generator not getting the CPU); queue: the most requests ever due with every connection busy.
+  awk -v rate="$RATE" -v r="$(field "$meas" requests)" -v span="$(field "$meas" span_us)" -v p50="$(field "$meas" p50_us)" \
+      -v p90="$(field "$meas" p90_us)" -v p99="$(field "$meas" p99_us)" -v p999="$(field "$meas" p999_us)" \
+      -v max="$(field "$meas" max_us)" -v late="$(field "$meas" late_p99_us)" -v q="$(field "$meas" queue_max)" \
+      -v z="$non2xx" -v a="$acked" -v s="$stored" 'BEGIN {
+    printf "discord /idea, open loop at %d/s: %d answered in %.1f s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; sent late p99 %.2f ms, most waiting for a connection %d; non-2xx %d, acked %d, stored %d\n",
+      rate, r, span / 1e6, p50 / 1000, p90 / 1000, p99 / 1000, p999 / 1000, max / 1000, late / 1000, q, z, a, s }'
+else
+  awk -v r="$(field "$meas" requests)" -v d="$(field "$meas" duration_us)" -v p50="$(field "$meas" p50_us)" \
+      -v p99="$(field "$meas" p99_us)" -v z="$non2xx" -v a="$acked" -v s="$stored" 'BEGIN {
+    printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d\n", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s }'
+fi
 
 status=0
 [ "$stored" -ge "$acked" ] && [ "$missing" -eq 0 ] || { log "DURABILITY FAILURE: $acked acknowledged, $stored stored, $missing acknowledged ids not in the store"; status=1; }

@@ -109,13 +109,20 @@ await using (fake)
                 var timestamp = WriteLua(fake, people, path, count);
                 Console.WriteLine($"LUA {count} {timestamp}");
             }
+            else if (words is ["raw", var rawPath, var rawCountText]
+                     && int.TryParse(rawCountText, NumberStyles.None, CultureInfo.InvariantCulture, out var rawCount)
+                     && rawCount is > 0 and <= IdeaTexts.MaxCount)
+            {
+                var timestamp = WriteRaw(fake, people, rawPath, rawCount);
+                Console.WriteLine($"RAW {rawCount} {timestamp}");
+            }
             else if (words is ["stats"])
             {
                 Console.WriteLine($"STATS {Stats(fake)}");
             }
             else
             {
-                Console.WriteLine($"ERROR unknown command (expected: lua <path> <1..{IdeaTexts.MaxCount}>, or stats)");
+                Console.WriteLine($"ERROR unknown command (expected: lua|raw <path> <1..{IdeaTexts.MaxCount}>, or stats)");
             }
             await Console.Out.FlushAsync();
         }
@@ -184,6 +191,29 @@ static string WriteLua(FakeDiscordServer fake, FakeDiscordUser[] people, string 
     lua.Append(LuaScript.Tail);
     var temporary = path + ".tmp";
     File.WriteAllText(temporary, lua.ToString(), new UTF8Encoding(false));
+    File.Move(temporary, path, overwrite: true);
+    return timestamp;
+}
+
+// The same interactions as whole HTTP/1.1 requests for bench/OpenLoad: records "<length>\n<request bytes>".
+static string WriteRaw(FakeDiscordServer fake, FakeDiscordUser[] people, string path, int count)
+{
+    var bodies = Interactions(fake, people, count);
+    var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    var temporary = path + ".tmp";
+    using (var file = new BufferedStream(File.Create(temporary), 1 << 20))
+    {
+        foreach (var body in bodies)
+        {
+            var head = Encoding.ASCII.GetBytes(
+                "POST /discord/interactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                $"X-Signature-Timestamp: {timestamp}\r\nX-Signature-Ed25519: {fake.Signer.Sign(timestamp, body)}\r\n" +
+                $"Content-Length: {body.Length.ToString(CultureInfo.InvariantCulture)}\r\n\r\n");
+            file.Write(Encoding.ASCII.GetBytes((head.Length + body.Length).ToString(CultureInfo.InvariantCulture) + "\n"));
+            file.Write(head);
+            file.Write(body);
+        }
+    }
     File.Move(temporary, path, overwrite: true);
     return timestamp;
 }
