@@ -58,7 +58,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     {
         lock (_start)
         {
-            if (_writer is not null) return;
+            if (_writer is not null || Volatile.Read(ref _stopping) == 1) return;
             _writer = new Thread(RunWriter) { IsBackground = true, Name = "idea writer" };
             _writer.Start();
         }
@@ -159,7 +159,9 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         // database's to time out, and a stuck thread must not hold the process up).
         if (Interlocked.Exchange(ref _stopping, 1) == 1) return;
         _wake.Release();
-        if (_writer is { } writer) await Task.Run(() => writer.Join(TimeSpan.FromSeconds(30)));
+        Thread? writer;
+        lock (_start) writer = _writer; // no writer starts after this
+        if (writer is not null) await Task.Run(() => writer.Join(TimeSpan.FromSeconds(30)));
         // Only a caller that queued just as the writer exited can be left: it is told, not left waiting.
         while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(IdeaGroupCommit)));
         if (_insert is not null) await _insert.DisposeAsync();
