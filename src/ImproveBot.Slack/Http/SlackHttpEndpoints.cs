@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using ImproveBot.Core.Diagnostics;
+using ImproveBot.Core.Interactions;
 using ImproveBot.Slack.Inbound;
 using ImproveBot.Slack.Signing;
 using Microsoft.AspNetCore.Builder;
@@ -193,38 +193,12 @@ internal static partial class SlackHttpEndpoints
     /// <summary>Reads the whole body, refusing more than <see cref="MaxBodyBytes"/> without buffering it.</summary>
     private static async Task<(byte[] Bytes, SlackAck? Error)> ReadBodyAsync(HttpRequest request, ILogger logger, string path, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            LogTooLarge(logger, path, request.ContentLength.Value);
-            return ([], Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes."));
-        }
-
-        byte[]? chunk = null;
         try
         {
-            // A body of announced length goes straight into an array of that size: no growing buffer and no copy of it.
-            // Kestrel ends the body at that length, and fails one that ends early.
-            if (request.ContentLength is { } length)
-            {
-                var bytes = new byte[length];
-                await request.Body.ReadExactlyAsync(bytes, ct);
-                return (bytes, null);
-            }
-
-            using var buffer = new MemoryStream(4096);
-            chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-            {
-                // Without a Content-Length (chunked) the size is only known by reading; stop at the first byte too many.
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    LogTooLarge(logger, path, buffer.Length + read);
-                    return ([], Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes."));
-                }
-                buffer.Write(chunk, 0, read);
-            }
-            return (buffer.ToArray(), null);
+            var read = await BoundedBody.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, ct);
+            if (read.Bytes is not null) return (read.Bytes, null);
+            LogTooLarge(logger, path, read.TooLargeAt);
+            return ([], Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes."));
         }
         catch (BadHttpRequestException ex)
         {
@@ -236,10 +210,6 @@ internal static partial class SlackHttpEndpoints
         {
             LogBadTransport(logger, path, StatusCodes.Status400BadRequest);
             return ([], Error(StatusCodes.Status400BadRequest, "The request body is shorter than its Content-Length."));
-        }
-        finally
-        {
-            if (chunk is not null) ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
