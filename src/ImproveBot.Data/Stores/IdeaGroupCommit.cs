@@ -17,6 +17,12 @@ namespace ImproveBot.Data.Stores;
 /// its callers, and takes the next batch, which gathered meanwhile. A commit blocks its thread for the sync
 /// (Microsoft.Data.Sqlite is synchronous), so the writer has a thread of its own rather than holding a pool thread, and
 /// no request's thread is kept writing other requests' batches (bench/README, "Seventh session").
+/// <para>
+/// The callers go on on the writer's thread once their batch is stored: what is left of an <c>/idea</c> is a reply
+/// to write, and the writer is already awake, whereas handing each caller to the thread pool woke a pool thread per
+/// caller, which cost more CPU than the rest of the request on this 2-core machine (bench/README, "Eighth session"). A
+/// caller that logs another idea from there only queues it: the writer takes it with the next batch.
+/// </para>
 /// </remarks>
 internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
     : IAsyncDisposable
@@ -25,7 +31,8 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     internal const int MaxBatch = 256;
 
     private readonly ConcurrentQueue<Pending> _queue = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    // Not a SemaphoreSlim: its Wait spins (sched_yield) before it sleeps, and the writer is mostly asleep between bursts.
+    private readonly AutoResetEvent _wake = new(false);
     private readonly Lock _start = new();
     private Thread? _writer;
     private int _sleeping;  // 1 while the writer waits for work: the next caller to queue wakes it
@@ -50,7 +57,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         var pending = new Pending(idea, deliveries);
         _queue.Enqueue(pending);
         if (_writer is null) StartWriter();
-        if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
+        if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Set();
         await pending.Done.Task.WaitAsync(ct);
     }
 
@@ -75,7 +82,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
                 Volatile.Write(ref _sleeping, 1);
                 // Looked at again after saying so: a caller that queued before seeing the flag did not wake us. If one
                 // saw it (and cleared it), its wake-up is on its way and must be taken, or the next wait returns early.
-                if (_queue.IsEmpty && Volatile.Read(ref _stopping) == 0 || Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.Wait();
+                if (_queue.IsEmpty && Volatile.Read(ref _stopping) == 0 || Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.WaitOne();
                 continue;
             }
             try
@@ -158,7 +165,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         // The writer commits what is queued, then exits; the host waits for it (bounded: a commit that hangs is the
         // database's to time out, and a stuck thread must not hold the process up).
         if (Interlocked.Exchange(ref _stopping, 1) == 1) return;
-        _wake.Release();
+        _wake.Set();
         Thread? writer;
         lock (_start) writer = _writer; // no writer starts after this
         if (writer is not null) await Task.Run(() => writer.Join(TimeSpan.FromSeconds(30)));
@@ -166,13 +173,15 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(IdeaGroupCommit)));
         if (_insert is not null) await _insert.DisposeAsync();
         if (_writerScope is { } scope) await scope.DisposeAsync();
+        // _wake stays undisposed: a writer stuck past the join above may still wait on it.
     }
 
     private sealed class Pending(Idea idea, IReadOnlyList<ProcessedEvent> deliveries)
     {
         public Idea Idea { get; } = idea;
         public IReadOnlyList<ProcessedEvent> Deliveries { get; } = deliveries;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run where the result is set: on the writer's thread (see remarks).
+        public TaskCompletionSource Done { get; } = new();
         public long QueuedAt { get; } = Stopwatch.GetTimestamp();
     }
 

@@ -98,6 +98,26 @@ public sealed class IdeaGroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACallerThatLogsMoreIdeasAsSoonAsOneIsStored_GetsEachOfThem()
+    {
+        // Callers go on on the writer's thread once stored (a modal submission logs one idea per line, one after another):
+        // logging the next idea from there must queue it for the next batch, not wait on the writer it is running on.
+        var ada = await MemberAsync("ada");
+        var (_, commit) = await WriterAsync();
+        var ideas = Enumerable.Range(1, 5).Select(n => NewIdea(ada, $"line {n} of one reflection")).ToList();
+        var before = commit.Transactions;
+
+        var inTurn = Task.Run(async () =>
+        {
+            foreach (var idea in ideas) await commit.CommitAsync(idea, [], Ct);
+        });
+        await inTurn.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(5, commit.Transactions - before); // one after another: each waited for the one before it
+        Assert.Equal(ideas.Select(i => i.Text), (await StoredAsync()).OrderBy(s => s.Id).Select(s => s.Text));
+    }
+
+    [Fact]
     public async Task StoppingTheWriter_CommitsWhatIsQueued_AndRefusesNewIdeasWithAClearError()
     {
         var ada = await MemberAsync("ada");
