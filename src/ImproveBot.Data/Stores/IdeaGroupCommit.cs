@@ -18,10 +18,12 @@ namespace ImproveBot.Data.Stores;
 /// (Microsoft.Data.Sqlite is synchronous), so the writer has a thread of its own rather than holding a pool thread, and
 /// no request's thread is kept writing other requests' batches (bench/README, "Seventh session").
 /// <para>
-/// The callers go on on the writer's thread once their batch is stored: what is left of an <c>/idea</c> is a reply
-/// to write, and the writer is already awake, whereas handing each caller to the thread pool woke a pool thread per
-/// caller, which cost more CPU than the rest of the request on this 2-core machine (bench/README, "Eighth session"). A
-/// caller that logs another idea from there only queues it: the writer takes it with the next batch.
+/// The callers of a small batch go on on the writer's thread once it is stored: what is left of an <c>/idea</c> is a
+/// reply to write, and the writer is already awake, whereas handing each caller to the thread pool woke a pool thread
+/// per caller, which cost more CPU than the rest of the request on this 2-core machine (bench/README, "Eighth
+/// session"). The callers of a bigger batch, which only a busy bot gathers, go to the pool as before: there the pool's
+/// threads are awake anyway, and one thread answering them all would hold up the next commit. A caller that logs
+/// another idea from the writer's thread only queues it: the writer takes it with the next batch.
 /// </para>
 /// </remarks>
 internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
@@ -29,6 +31,9 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
 {
     /// <summary>At most this many ideas per transaction, so that one batch never holds the writer for long.</summary>
     internal const int MaxBatch = 256;
+
+    /// <summary>Batches of at most this many ideas wake their callers on the writer's thread (see remarks).</summary>
+    internal const int MaxCallersOnWriter = 4;
 
     private readonly ConcurrentQueue<Pending> _queue = new();
     // Not a SemaphoreSlim: its Wait spins (sched_yield) before it sleeps, and the writer is mostly asleep between bursts.
@@ -107,7 +112,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
             var started = Stopwatch.GetTimestamp();
             await SaveAsync(batch);
             RecordCommitted(batch, started);
-            foreach (var pending in batch) pending.Done.TrySetResult();
+            WakeCallers(batch);
         }
         catch (Exception ex) when (batch.Count > 1)
         {
@@ -132,6 +137,16 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         {
             batch[0].Done.TrySetException(ex);
         }
+    }
+
+    private static void WakeCallers(List<Pending> batch)
+    {
+        if (batch.Count <= MaxCallersOnWriter)
+        {
+            foreach (var pending in batch) pending.Done.TrySetResult();
+            return;
+        }
+        foreach (var pending in batch) ThreadPool.UnsafeQueueUserWorkItem(static p => p.Done.TrySetResult(), pending, preferLocal: false);
     }
 
     private static void RecordCommitted(IReadOnlyList<Pending> batch, long started)
@@ -180,7 +195,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     {
         public Idea Idea { get; } = idea;
         public IReadOnlyList<ProcessedEvent> Deliveries { get; } = deliveries;
-        // Continuations run where the result is set: on the writer's thread (see remarks).
+        // Continuations run where the result is set: on the writer's thread or a pool thread (see remarks).
         public TaskCompletionSource Done { get; } = new();
         public long QueuedAt { get; } = Stopwatch.GetTimestamp();
     }
