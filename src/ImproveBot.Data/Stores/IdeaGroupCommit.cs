@@ -17,14 +17,6 @@ namespace ImproveBot.Data.Stores;
 /// its callers, and takes the next batch, which gathered meanwhile. A commit blocks its thread for the sync
 /// (Microsoft.Data.Sqlite is synchronous), so the writer has a thread of its own rather than holding a pool thread, and
 /// no request's thread is kept writing other requests' batches (bench/README, "Seventh session").
-/// <para>
-/// The callers of a small batch go on on the writer's thread once it is stored: what is left of an <c>/idea</c> is a
-/// reply to write, and the writer is already awake, whereas handing each caller to the thread pool woke a pool thread
-/// per caller, which cost more CPU than the rest of the request on this 2-core machine (bench/README, "Eighth
-/// session"). The callers of a bigger batch, which only a busy bot gathers, go to the pool as before: there the pool's
-/// threads are awake anyway, and one thread answering them all would hold up the next commit. A caller that logs
-/// another idea from the writer's thread only queues it: the writer takes it with the next batch.
-/// </para>
 /// </remarks>
 internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, ILogger<IdeaGroupCommit> logger)
     : IAsyncDisposable
@@ -32,12 +24,8 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
     /// <summary>At most this many ideas per transaction, so that one batch never holds the writer for long.</summary>
     internal const int MaxBatch = 256;
 
-    /// <summary>Batches of at most this many ideas wake their callers on the writer's thread (see remarks).</summary>
-    internal const int MaxCallersOnWriter = 4;
-
     private readonly ConcurrentQueue<Pending> _queue = new();
-    // Not a SemaphoreSlim: its Wait spins (sched_yield) before it sleeps, and the writer is mostly asleep between bursts.
-    private readonly AutoResetEvent _wake = new(false);
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _start = new();
     private Thread? _writer;
     private int _sleeping;  // 1 while the writer waits for work: the next caller to queue wakes it
@@ -62,7 +50,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         var pending = new Pending(idea, deliveries);
         _queue.Enqueue(pending);
         if (_writer is null) StartWriter();
-        if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Set();
+        if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
         await pending.Done.Task.WaitAsync(ct);
     }
 
@@ -87,7 +75,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
                 Volatile.Write(ref _sleeping, 1);
                 // Looked at again after saying so: a caller that queued before seeing the flag did not wake us. If one
                 // saw it (and cleared it), its wake-up is on its way and must be taken, or the next wait returns early.
-                if (_queue.IsEmpty && Volatile.Read(ref _stopping) == 0 || Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.WaitOne();
+                if (_queue.IsEmpty && Volatile.Read(ref _stopping) == 0 || Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.Wait();
                 continue;
             }
             try
@@ -112,7 +100,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
             var started = Stopwatch.GetTimestamp();
             await SaveAsync(batch);
             RecordCommitted(batch, started);
-            WakeCallers(batch);
+            foreach (var pending in batch) pending.Done.TrySetResult();
         }
         catch (Exception ex) when (batch.Count > 1)
         {
@@ -137,16 +125,6 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         {
             batch[0].Done.TrySetException(ex);
         }
-    }
-
-    private static void WakeCallers(List<Pending> batch)
-    {
-        if (batch.Count <= MaxCallersOnWriter)
-        {
-            foreach (var pending in batch) pending.Done.TrySetResult();
-            return;
-        }
-        foreach (var pending in batch) ThreadPool.UnsafeQueueUserWorkItem(static p => p.Done.TrySetResult(), pending, preferLocal: false);
     }
 
     private static void RecordCommitted(IReadOnlyList<Pending> batch, long started)
@@ -180,7 +158,7 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         // The writer commits what is queued, then exits; the host waits for it (bounded: a commit that hangs is the
         // database's to time out, and a stuck thread must not hold the process up).
         if (Interlocked.Exchange(ref _stopping, 1) == 1) return;
-        _wake.Set();
+        _wake.Release();
         Thread? writer;
         lock (_start) writer = _writer; // no writer starts after this
         if (writer is not null) await Task.Run(() => writer.Join(TimeSpan.FromSeconds(30)));
@@ -188,15 +166,13 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
         while (_queue.TryDequeue(out var left)) left.Done.TrySetException(new ObjectDisposedException(nameof(IdeaGroupCommit)));
         if (_insert is not null) await _insert.DisposeAsync();
         if (_writerScope is { } scope) await scope.DisposeAsync();
-        // _wake stays undisposed: a writer stuck past the join above may still wait on it.
     }
 
     private sealed class Pending(Idea idea, IReadOnlyList<ProcessedEvent> deliveries)
     {
         public Idea Idea { get; } = idea;
         public IReadOnlyList<ProcessedEvent> Deliveries { get; } = deliveries;
-        // Continuations run where the result is set: on the writer's thread or a pool thread (see remarks).
-        public TaskCompletionSource Done { get; } = new();
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public long QueuedAt { get; } = Stopwatch.GetTimestamp();
     }
 

@@ -100,8 +100,8 @@ public sealed class IdeaGroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task ACallerThatLogsMoreIdeasAsSoonAsOneIsStored_GetsEachOfThem()
     {
-        // Callers go on on the writer's thread once stored (a modal submission logs one idea per line, one after another):
-        // logging the next idea from there must queue it for the next batch, not wait on the writer it is running on.
+        // A modal submission logs one idea per line, one after another: each one finds the writer asleep after the last
+        // commit and must wake it (a wake-up lost between "queue empty" and "asleep" would hang here).
         var ada = await MemberAsync("ada");
         var (_, commit) = await WriterAsync();
         var ideas = Enumerable.Range(1, 5).Select(n => NewIdea(ada, $"line {n} of one reflection")).ToList();
