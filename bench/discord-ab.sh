@@ -92,18 +92,20 @@ case "$line" in "RAW $per_bot "*) ;; *) die "the fake Discord did not write the 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Times any of the bot's threads was put on a core (a wake-up or a return after preemption): what a spaced-out arrival
 # costs beyond the work itself.
-slices() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $3} END {print s + 0}'; }
+# Per thread, so a thread that exits during a burst does not count as negative switches.
+slices() { for t in /proc/"$1"/task/*; do echo "${t##*/} $(awk '{print $3}' "$t/schedstat" 2>/dev/null)"; done; }
+slice_delta() { awk 'NR == FNR {before[$1] = $2; next} $2 != "" {s += $2 - ($1 in before ? before[$1] : 0)} END {print s + 0}' "$1" "$2"; }
 hz=$(getconf CLK_TCK)
 field() { sed -n "s/.*\b$2=\([0-9]*\).*/\1/p" <<<"$1"; }
 burst() { # $1 = name, $2 = port, $3 = pid, $4 = seconds, $5 = offset; prints "cpu_us_per_interaction p50_us p99_us ok requests"
-  local before after result s_before s_after
-  before=$(cpu_ticks "$3"); s_before=$(slices "$3")
+  local before after result
+  before=$(cpu_ticks "$3"); slices "$3" >"$tmp/slices.before"
   result=$(timeout 60 "$OUT/openload" -p "$2" -r "$RATE" -d "$4" -c "$CONNECTIONS" -f "$tmp/idea.raw" -o "$5" -t 3 | grep '^RESULT ') \
     || die "openload failed against $1"
-  after=$(cpu_ticks "$3"); s_after=$(slices "$3")
+  after=$(cpu_ticks "$3"); slices "$3" >"$tmp/slices.after"
   local n ok
   n=$(field "$result" requests); ok=$(field "$result" saved); [ "$n" -gt 0 ] || n=1
-  echo "$(( (after - before) * 1000000 / hz / n )) $(field "$result" p50_us) $(field "$result" p99_us) $ok $n $(( (s_after - s_before) * 100 / n ))"
+  echo "$(( (after - before) * 1000000 / hz / n )) $(field "$result" p50_us) $(field "$result" p99_us) $ok $n $(( $(slice_delta "$tmp/slices.before" "$tmp/slices.after") * 100 / n ))"
 }
 
 log "A: $A_HOST ${A_ENV:-(no extra environment)}; B: $B_HOST ${B_ENV:-(no extra environment)}"
