@@ -4,6 +4,7 @@ using ImproveBot.Discord.Http;
 using ImproveBot.Discord.Inbound;
 using ImproveBot.Discord.Signing;
 using ImproveBot.Testing.FakeDiscord;
+using ImproveBot.Testing.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -95,29 +96,5 @@ internal sealed class RecordingInbound : IDiscordInbound
     {
         Interactions.Enqueue(interaction);
         return Task.FromResult(Ack);
-    }
-}
-
-internal sealed record LogEntry(string Category, LogLevel Level, string Message);
-
-internal sealed class RecordingLoggerProvider : ILoggerProvider
-{
-    public ConcurrentQueue<LogEntry> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception)));
     }
 }

@@ -5,6 +5,7 @@ using ImproveBot.Slack.Http;
 using ImproveBot.Slack.Inbound;
 using ImproveBot.Slack.Signing;
 using ImproveBot.Slack.Tests.Signing;
+using ImproveBot.Testing.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -128,29 +129,5 @@ internal sealed class RecordingInbound : ISlackInbound
     {
         Events.Enqueue((envelope, retryNum));
         return Task.FromResult(Ack);
-    }
-}
-
-internal sealed record LogEntry(string Category, LogLevel Level, string Message);
-
-internal sealed class RecordingLoggerProvider : ILoggerProvider
-{
-    public ConcurrentQueue<LogEntry> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception)));
     }
 }
