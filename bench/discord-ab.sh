@@ -36,7 +36,7 @@ cleanup() {
   local rc=$? p
   trap - EXIT INT TERM
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  exec 3>&- 2>/dev/null || true
+  exec 3>&-
   for p in "${pids[@]}"; do
     for _ in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null || true
