@@ -100,7 +100,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The fake runs until its stdin (a FIFO held open on fd 3) closes, and never longer than 10 minutes. It takes
-# commands on that stdin: "lua <path> <count>" writes the signed requests (it holds the application's private key).
+# commands on that stdin: "raw <path> <count>" writes the signed requests (it holds the application's private key).
 mkfifo "$tmp/fake.in"
 dotnet "$OUT/fake/FakeDiscordForBench.dll" --users "$USERS" --seconds 600 <"$tmp/fake.in" >"$tmp/fake.out" 2>"$OUT/fake.log" &
 fake_pid=$!
@@ -172,24 +172,24 @@ while [ "$idle_busy" -gt 20 ] && [ "$waited" -lt "$quiet_wait" ]; do
 done
 log "machine ${idle_busy}% busy before the run"
 
-# ---- the requests: distinct /idea interactions, signed now (valid 5 minutes), as a wrk script ----------------------
+# ---- the requests: distinct /idea interactions, signed now (valid 5 minutes), as whole HTTP requests --------------
 # Written by the fake, which holds the application's private key (Python has no Ed25519 in its standard library).
-# Written after the quiet wait, so the timestamp is fresh when the requests are sent.
-requests_file=$OUT/idea.lua; format=lua
-[ -z "$RATE" ] || { requests_file=$OUT/idea.raw; format=raw; }
+# Written after the quiet wait, so the timestamp is fresh when the requests are sent. wrk reads them through
+# bench/discord-wrk.lua, bench/OpenLoad directly.
+requests_file=$OUT/idea.raw
 rm -f "$requests_file"
-echo "$format $requests_file $IDEAS" >&3
-lua_line=""
+echo "raw $requests_file $IDEAS" >&3
+raw_line=""
 for _ in $(seq 1 600); do   # at most 60 s
-  lua_line=$(grep -m1 -E '^(LUA|RAW|ERROR) ' "$tmp/fake.out" 2>/dev/null || true)
-  [ -n "$lua_line" ] && break
+  raw_line=$(grep -m1 -E '^(RAW|ERROR) ' "$tmp/fake.out" 2>/dev/null || true)
+  [ -n "$raw_line" ] && break
   kill -0 "$fake_pid" 2>/dev/null || { cat "$OUT/fake.log" >&2; die "the fake Discord exited while writing the requests"; }
   sleep 0.1
 done
-case "$lua_line" in
-  "LUA $IDEAS "*|"RAW $IDEAS "*) log "$IDEAS signed /idea interactions in $requests_file" ;;
+case "$raw_line" in
+  "RAW $IDEAS "*) log "$IDEAS signed /idea interactions in $requests_file" ;;
   "") die "the fake Discord wrote no requests within 60 s" ;;
-  *) die "the fake Discord could not write the requests: $lua_line (IDEAS is 1..200000)" ;;
+  *) die "the fake Discord could not write the requests: $raw_line (IDEAS is 1..200000)" ;;
 esac
 
 # The load: wrk (closed loop) or, with RATE, bench/OpenLoad (open loop). $1 = duration, $2 = offset into the requests.
@@ -198,7 +198,7 @@ load_command() {
   if [ -n "$RATE" ]; then
     echo "$OUT/openload" -p "$PORT" -r "$RATE" -d "$(secs_of "$1")" -c "$CONNECTIONS" -f "$requests_file" -o "$2" -t 3
   else
-    echo wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --timeout 3s --latency -s "$requests_file" "$URL/discord/interactions" -- "$2" "$THREADS"
+    echo wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --timeout 3s --latency -s bench/discord-wrk.lua "$URL/discord/interactions" -- "$requests_file" "$2" "$THREADS"
   fi
 }
 shape="$THREADS threads, $CONNECTIONS connections"; [ -z "$RATE" ] || shape="$RATE interactions/s on schedule, up to $CONNECTIONS connections"
@@ -211,8 +211,8 @@ sleep 1   # let the warm-up's last requests (in flight when wrk stopped) finish
 ideas_before=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=10).execute("select count(*) from ideas").fetchone()[0])' "$db")
 
 log "measuring: $DURATION, $shape ($ideas_before ideas stored so far)"
-# wrk spends a second or two loading the script (tens of MB of pre-signed requests) before it sends anything. The CPU
-# window opens once its connections to the bot are up, so that time is counted neither as the bot's idle time nor as
+# Each wrk thread reads its share of the requests (~0.15 s) before it connects, one thread after another. The CPU
+# window opens once all connections to the bot are up, so that time is counted neither as the bot's idle time nor as
 # wrk's load; it closes when wrk exits (just after its last answer).
 wrk_sending() { # $1 = the wrk job; prints wrk's pid (when ss shows it) once its connections are open; at most 30 s
   local out i
