@@ -72,7 +72,10 @@ internal sealed partial class IdeaGroupCommit(IServiceScopeFactory scopes, Sqlit
             if (_queue.IsEmpty)
             {
                 if (Volatile.Read(ref _stopping) == 1) return;
-                Volatile.Write(ref _sleeping, 1);
+                // A full fence, not a volatile write: the queue is read next, and a plain store may still sit in this
+                // core's store buffer when that read happens (store-load reordering, allowed on x86 and ARM). A caller
+                // could then enqueue, see the flag still 0 and not wake us, while we saw the queue empty and slept.
+                Interlocked.Exchange(ref _sleeping, 1);
                 // Looked at again after saying so: a caller that queued before seeing the flag did not wake us. If one
                 // saw it (and cleared it), its wake-up is on its way and must be taken, or the next wait returns early.
                 if (_queue.IsEmpty && Volatile.Read(ref _stopping) == 0 || Interlocked.Exchange(ref _sleeping, 0) == 0) _wake.Wait();
