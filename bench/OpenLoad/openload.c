@@ -11,7 +11,7 @@
 //
 // Usage: openload -p PORT -r RATE -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]
 //   IDS_FILE (environment): where to write the idea ids of "Saved idea #N" answers, one a line.
-// Prints one RESULT line in the fields of the wrk script (bench/FakeDiscordForBench), plus p90/p99.9/max and how late
+// Prints one RESULT line in the fields of the wrk script (bench/discord-wrk.lua), plus p90/p99.9/max and how late
 // the tool itself sent (a sign that the machine, not the bot, kept it from its schedule).
 // Talks to 127.0.0.1 only; stops at SECONDS plus TIMEOUT_S at the latest.
 #define _GNU_SOURCE
