@@ -38,7 +38,8 @@ public static class DataSetup
         else
         {
             // Interceptors registered in DI join in: tests use one to bring about storage faults (a full database).
-            services.AddDbContextPool<SqliteImproveBotDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+            services.AddDbContextPool<SqliteImproveBotDbContext>((sp, o) => o.UseSqlite(connectionString)
+                .AddInterceptors(SqliteBusyWait.Interceptor).AddInterceptors(sp.GetServices<IInterceptor>()));
             services.AddScoped<ImproveBotDbContext>(sp => sp.GetRequiredService<SqliteImproveBotDbContext>());
         }
 

@@ -29,7 +29,8 @@ internal sealed class DatabaseCopier
     /// <summary>Builds a context for a provider and connection string, as the bot would (without pooling).</summary>
     public static ImproveBotDbContext CreateContext(DatabaseConnection database) => database.Provider == DatabaseProvider.Postgres
         ? new PostgresImproveBotDbContext(new DbContextOptionsBuilder<PostgresImproveBotDbContext>().UseNpgsql(database.ConnectionString).Options)
-        : new SqliteImproveBotDbContext(new DbContextOptionsBuilder<SqliteImproveBotDbContext>().UseSqlite(database.ConnectionString).Options);
+        : new SqliteImproveBotDbContext(new DbContextOptionsBuilder<SqliteImproveBotDbContext>().UseSqlite(database.ConnectionString)
+            .AddInterceptors(Stores.SqliteBusyWait.Interceptor).Options);
 
     public async Task<IReadOnlyList<CopiedTable>> CopyAsync(DatabaseConnection source, DatabaseConnection target, CancellationToken ct)
     {

@@ -45,6 +45,7 @@ internal sealed class SqliteDeliveryLookup(DatabaseConnection database) : IDispo
     {
         _connection = new SqliteConnection(database.ConnectionString);
         _connection.Open();
+        SqliteBusyWait.Apply(_connection);
         var query = _connection.CreateCommand();
         query.CommandText = sql;
         query.Parameters.Add("@source", SqliteType.Text);

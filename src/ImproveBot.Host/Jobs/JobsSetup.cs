@@ -1,5 +1,6 @@
 using ImproveBot.Core.Messaging;
 using ImproveBot.Data;
+using ImproveBot.Data.Stores;
 using Quartz;
 
 namespace ImproveBot.Host.Jobs;
@@ -42,7 +43,8 @@ internal static class JobsSetup
                 }
                 else
                 {
-                    store.UseSqlite(database.ConnectionString);
+                    // Its connections wait for the bot's writes inside SQLite, and the bot's for its own (see SqliteBusyWait).
+                    store.UseSqlite(SqliteBusyWait.ProviderFactory, database.ConnectionString);
                 }
                 // Safe when several instances start at once: the loser of the race finds the winner's tables.
                 store.ProvisionSchema();
