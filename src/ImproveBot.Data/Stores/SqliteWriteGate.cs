@@ -1,9 +1,10 @@
 namespace ImproveBot.Data.Stores;
 
 /// <summary>
-/// One writer at a time per process on SQLite. SQLite allows a single writer anyway; when two connections try,
-/// Microsoft.Data.Sqlite answers "busy" by sleeping the thread 150 ms and retrying, which under concurrent
-/// commands costs whole seconds and blocks thread-pool threads. Waiting here, asynchronously, is cheaper and fair.
+/// One writer at a time per process on SQLite. SQLite allows a single writer anyway; when two connections try, the
+/// second waits in SQLite's busy handler (<see cref="SqliteBusyWait"/>), blocking a thread-pool thread in sleeps of
+/// growing length and in no particular order. Waiting here, asynchronously, is cheaper and fair; the busy handler is
+/// left for writers outside the gate (Quartz, another process).
 /// On PostgreSQL the gate is open: it handles concurrent writers itself.
 /// </summary>
 internal sealed class SqliteWriteGate(DatabaseConnection database)
