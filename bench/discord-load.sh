@@ -47,7 +47,9 @@ fi
 if [ -z "$RATE" ] && ! command -v wrk >/dev/null 2>&1; then
   log "wrk is missing; installing it with apt-get"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y wrk >&2 || die "could not install wrk (apt-get install -y wrk)"
+  # A fresh machine may have no package lists yet: update once and try again.
+  $sudo_cmd apt-get install -y wrk >&2 || { $sudo_cmd apt-get update >&2 && $sudo_cmd apt-get install -y wrk >&2; } \
+    || die "could not install wrk (apt-get install -y wrk)"
 fi
 [ "$PERF" != 1 ] || command -v perf >/dev/null 2>&1 || die "PERF=1 needs perf"
 for tool in dotnet python3 curl; do command -v "$tool" >/dev/null 2>&1 || die "$tool is required"; done
@@ -300,9 +302,11 @@ if [ "$PERF" = 1 ] && [ -s "$OUT/perf.data" ]; then
   # Self samples by shared object: libsodium is only used for the signature check (NSec's Ed25519 Verify).
   timeout 120 perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none >"$OUT/perf-dso.txt" 2>/dev/null || true
   timeout 120 perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none --percent-limit 0.5 >"$OUT/perf-sym.txt" 2>/dev/null || true
+  # Inclusive shares (a method with everything it calls), to see which stage of the request the time belongs to.
+  timeout 120 perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none --percent-limit 0.3 >"$OUT/perf-inclusive.txt" 2>/dev/null || true
   sodium=$(awk '$2 ~ /libsodium/ {gsub("%", "", $1); s += $1} END {printf "%.1f", s}' "$OUT/perf-dso.txt")
   samples=$(sed -n 's/^# Samples: \([0-9a-zA-Z]*\).*/\1/p' "$OUT/perf-dso.txt" | head -n1)
-  echo "perf: ${sodium}% of the bot's ${samples:-?} samples in libsodium (Ed25519 verify); by shared object in $OUT/perf-dso.txt, by symbol in $OUT/perf-sym.txt"
+  echo "perf: ${sodium}% of the bot's ${samples:-?} samples in libsodium (Ed25519 verify); by shared object in $OUT/perf-dso.txt, by symbol in $OUT/perf-sym.txt, inclusive in $OUT/perf-inclusive.txt"
 fi
 if [ "$VERIFICATIONS" -gt 0 ]; then
   # One thread, the same bodies, the bot idle beside it: what one verification costs on this machine now.

@@ -30,7 +30,9 @@ die() { log "error: $*"; exit 1; }
 if ! command -v wrk >/dev/null 2>&1; then
   log "wrk is missing; installing it with apt-get"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y wrk >&2 || die "could not install wrk (apt-get install -y wrk)"
+  # A fresh machine may have no package lists yet: update once and try again.
+  $sudo_cmd apt-get install -y wrk >&2 || { $sudo_cmd apt-get update >&2 && $sudo_cmd apt-get install -y wrk >&2; } \
+    || die "could not install wrk (apt-get install -y wrk)"
 fi
 for tool in dotnet python3 curl; do command -v "$tool" >/dev/null 2>&1 || die "$tool is required"; done
 if curl -s --noproxy '*' --max-time 1 -o /dev/null "$URL/healthz"; then
