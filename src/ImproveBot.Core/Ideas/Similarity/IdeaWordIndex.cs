@@ -153,27 +153,20 @@ internal sealed class IdeaWordIndex
         {
             for (var i = 0; i < idea.Words.Length; i++)
             {
-                var newWordBit = 1UL << i;
                 foreach (var (word, kind) in CollectionsMarshal.AsSpan(RelationsOf(idea.Words[i])))
                 {
-                    var related = (kind & Match) != 0;
-                    var prefix = (kind & Prefix) != 0;
+                    // A related position may match; a prefix position may match, and so may its right neighbour (the
+                    // tail of a compound): shifting by 1 sets both, by 0 only the position (past bit 63 it falls off).
+                    var neighbour = (kind & Prefix) != 0 ? 1 : 0;
+                    var newBits = (1UL << i) | (1UL << i << neighbour);
                     foreach (var posting in _postings[word].Current)
                     {
                         var index = (int)(Postings.SequenceOf(posting) - _firstSequence);
                         ref var t = ref tally[index];
-                        if ((t.Related | t.Prefixes) == 0) touched[touchedCount++] = index; // first visit: every visit sets a bit
-                        var positionBit = 1UL << Postings.PositionOf(posting);
-                        if (related)
-                        {
-                            t.Related |= positionBit;
-                            t.NewRelated |= newWordBit;
-                        }
-                        if (prefix)
-                        {
-                            t.Prefixes |= positionBit;
-                            t.NewPrefixes |= newWordBit;
-                        }
+                        if (t.Old == 0) touched[touchedCount++] = index; // first visit: every visit sets a bit
+                        var bit = 1UL << Postings.PositionOf(posting);
+                        t.Old |= bit | (bit << neighbour);
+                        t.New |= newBits;
                     }
                 }
             }
@@ -185,25 +178,27 @@ internal sealed class IdeaWordIndex
             {
                 var index = touched[k];
                 var t = tally[index];
-                var possibleNew = BitOperations.PopCount((t.NewRelated | t.NewPrefixes | (t.NewPrefixes << 1)) & newMask);
-                if ((t.Related | t.Prefixes) >> MaskedPositions == 0)
+                var possibleNew = BitOperations.PopCount(t.New & newMask);
+                // Bit 63 stands for positions past 62 (or the neighbour of position 62): such ideas are scored exactly.
+                var beyondMasks = t.Old >> MaskedPositions != 0;
+                if (!beyondMasks)
                 {
                     // Whatever the idea's length L, at most `possibleOld` of its positions can match and L is at
                     // least that many, so (possibleOld + possibleNew) / (possibleOld + newLength) bounds the score.
-                    var possibleOld = BitOperations.PopCount(t.Related | t.Prefixes | (t.Prefixes << 1));
+                    var possibleOld = BitOperations.PopCount(t.Old);
                     if ((double)(possibleOld + possibleNew) / (possibleOld + newLength) < SimilarIdeaFinder.Threshold) continue;
                 }
                 var slot = Slot(_firstSequence + index);
                 if (_withdrawn[slot]) continue;
                 var entry = _ideas[slot]!;
                 var length = entry.Candidate.Words.Length;
-                if (length >= MaskedPositions || ((t.Related | t.Prefixes) & (1UL << MaskedPositions)) != 0)
+                if (length >= MaskedPositions || beyondMasks)
                 {
                     result.Add(entry); // too long to bound with bit masks: score it exactly
                     continue;
                 }
                 var lengthMask = (1UL << length) - 1;
-                var possible = BitOperations.PopCount((t.Related | t.Prefixes | (t.Prefixes << 1)) & lengthMask) + possibleNew;
+                var possible = BitOperations.PopCount(t.Old & lengthMask) + possibleNew;
                 // The same arithmetic as the score, so rounding cannot make the bound disagree with it.
                 if ((double)possible / (length + newLength) >= SimilarIdeaFinder.Threshold) result.Add(entry);
             }
@@ -248,13 +243,15 @@ internal sealed class IdeaWordIndex
         return kind;
     }
 
-    /// <summary>Per idea during one search: related positions on its side and on the new idea's, as bit masks.</summary>
+    /// <summary>
+    /// Per idea during one search, as bit masks: the positions on its side that may match (related to a word of the new
+    /// idea, or right after a prefix of one), and the same on the new idea's side. Two words, not one per kind: the
+    /// bound needs only their union, and a search touches about a thousand ideas.
+    /// </summary>
     private struct Tally
     {
-        public ulong Related;
-        public ulong Prefixes;
-        public ulong NewRelated;
-        public ulong NewPrefixes;
+        public ulong Old;
+        public ulong New;
     }
 
     /// <summary>

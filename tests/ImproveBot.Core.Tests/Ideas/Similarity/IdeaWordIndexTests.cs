@@ -168,4 +168,43 @@ public sealed class IdeaWordIndexTests
         }
         Assert.True(matches >= 100, $"only {matches} of 300 queries had a match: the test would not notice a bound that is too tight");
     }
+
+    [Fact]
+    public void IdeasLongerThanTheBitMasks_AgreeWithScoringEveryIdea()
+    {
+        // Positions past 62 share one bit of the search's masks, and a prefix at position 62 reaches into it: ideas that
+        // long are scored exactly, and a short query must still find, or not find, what scoring every idea finds.
+        var words = new[] { "review", "reviews", "plan", "e", "mail", "email", "lab", "mates", "labmates", "not", "write", "writing" };
+        var random = new Random(42);
+        string Words(int count) => string.Join(' ', Enumerable.Range(0, count).Select(_ => words[random.Next(words.Length)]));
+        var index = new IdeaWordIndex(capacity: 200);
+        var stored = new List<(long Id, string Text)>();
+        for (var id = 1; id <= 200; id++)
+        {
+            // Long and short ideas mixed; every long one ends in a compound whose head sits at position 62 or past it.
+            var text = id % 2 == 0 ? Words(random.Next(1, 8)) : Words(random.Next(62, 71)) + " e mail";
+            stored.Add((id, text));
+            index.Add(id, Ada, IdeaVisibility.Team, "ada", text);
+        }
+
+        var matches = 0;
+        for (var q = 0; q < 200; q++)
+        {
+            // Short queries, and long ones made from a stored long idea with one word dropped (so some of them match).
+            string query;
+            if (q % 2 == 0) query = Words(random.Next(1, 10));
+            else
+            {
+                var source = stored[random.Next(stored.Count / 2) * 2].Text.Split(' ');
+                var drop = random.Next(source.Length);
+                query = string.Join(' ', source.Where((_, i) => i != drop));
+            }
+            var expected = BruteForce(stored, query);
+            var found = index.FindMostSimilar(query, Bob, -1);
+            Assert.True(expected?.Id == found?.Idea.Id, $"\"{query}\": expected #{expected?.Id} ({expected?.Score}), found #{found?.Idea.Id} ({found?.Score})");
+            Assert.Equal(expected?.Score, found?.Score);
+            if (expected is not null) matches++;
+        }
+        Assert.True(matches >= 50, $"only {matches} of 200 queries had a match: the test would not notice a bound that is too tight");
+    }
 }
