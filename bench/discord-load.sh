@@ -7,7 +7,9 @@
 #
 # Usage: bash bench/discord-load.sh                # closed loop (wrk): as fast as 32 connections go
 #        RATE=5000 bash bench/discord-load.sh      # open loop (bench/OpenLoad): 5,000 interactions/s on schedule
+#        GENERATOR=openload bash bench/discord-load.sh  # closed loop as wrk's, from bench/OpenLoad (C, less CPU)
 #   Knobs (environment): DURATION=10s WARMUP=3s THREADS=2 CONNECTIONS=32 (64 with RATE) IDEAS=120000 USERS=50 PORT=5310
+#                        GENERATOR=wrk (the closed loop's client: wrk, or openload)
 #                        RATE= (interactions per second; set: the open-loop generator, latency counted from each
 #                        request's scheduled time, so a stall also counts for the requests it held back)
 #                        QUIET_WAIT=60 VERIFICATIONS=50000 (0: no Ed25519 micro-benchmark) PERF=1 (perf profile)
@@ -23,6 +25,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 THREADS=${THREADS:-2}
 RATE=${RATE:-}
+GENERATOR=${GENERATOR:-wrk}
 CONNECTIONS=${CONNECTIONS:-$([ -n "$RATE" ] && echo 64 || echo 32)}
 IDEAS=${IDEAS:-120000} # pre-signed interactions, each sent once (ids and tokens distinct; texts repeat after 9,600); at most
                        # 200,000 (the script holds them in chunks of 20,000: LuaJIT allows 65,536 constants per function)
@@ -38,13 +41,18 @@ die() { log "error: $*"; exit 1; }
 
 # ---- tools ---------------------------------------------------------------------------------------------------
 secs_of() { sed 's/s$//' <<<"$1"; }   # "10s" -> 10
+[ "$GENERATOR" = wrk ] || [ "$GENERATOR" = openload ] || die "GENERATOR is wrk or openload"
+# openload sends the open loop (RATE) and, with GENERATOR=openload, the closed loop too; wrk only the closed loop.
+generator=$GENERATOR; [ -z "$RATE" ] || generator=openload
+if [ "$generator" = openload ]; then
+  [[ "$(secs_of "$DURATION")$(secs_of "$WARMUP")" =~ ^[0-9]+$ ]] || die "with openload, DURATION and WARMUP are whole seconds (10s)"
+  command -v gcc >/dev/null 2>&1 || die "openload needs gcc (to build bench/OpenLoad/openload.c)"
+fi
 if [ -n "$RATE" ]; then
   [[ "$RATE" =~ ^[0-9]+$ ]] && [ "$RATE" -gt 0 ] || die "RATE is a whole number of interactions per second"
-  [[ "$(secs_of "$DURATION")$(secs_of "$WARMUP")" =~ ^[0-9]+$ ]] || die "with RATE, DURATION and WARMUP are whole seconds (10s)"
   [ $((RATE * ($(secs_of "$DURATION") + $(secs_of "$WARMUP")))) -le "$IDEAS" ] || die "RATE x (WARMUP + DURATION) is more than IDEAS ($IDEAS)"
-  command -v gcc >/dev/null 2>&1 || die "RATE needs gcc (to build bench/OpenLoad/openload.c)"
 fi
-if [ -z "$RATE" ] && ! command -v wrk >/dev/null 2>&1; then
+if [ "$generator" = wrk ] && ! command -v wrk >/dev/null 2>&1; then
   log "wrk is missing; installing it with apt-get"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   # A fresh machine may have no package lists yet: update once and try again.
@@ -67,7 +75,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     || { cat "$OUT/build.log" >&2; die "building bench/FakeDiscordForBench failed"; }
 fi
 [ -f "$OUT/host/ImproveBot.Host.dll" ] && [ -f "$OUT/fake/FakeDiscordForBench.dll" ] || die "no build in $OUT (run without SKIP_BUILD)"
-if [ -n "$RATE" ]; then   # small enough to build every time
+if [ "$generator" = openload ]; then   # small enough to build every time
   gcc -O2 -Wall -Wextra -Werror -o "$OUT/openload" bench/OpenLoad/openload.c 2>>"$OUT/build.log" \
     || { tail -n 20 "$OUT/build.log" >&2; die "building bench/OpenLoad/openload.c failed"; }
 fi
@@ -194,16 +202,19 @@ case "$raw_line" in
   *) die "the fake Discord could not write the requests: $raw_line (IDEAS is 1..200000)" ;;
 esac
 
-# The load: wrk (closed loop) or, with RATE, bench/OpenLoad (open loop). $1 = duration, $2 = offset into the requests.
-generator=wrk; [ -z "$RATE" ] || generator=openload
+# The load: wrk or bench/OpenLoad (closed loop), or with RATE bench/OpenLoad (open loop). $1 = duration, $2 = offset
+# into the requests.
 load_command() {
   if [ -n "$RATE" ]; then
     echo "$OUT/openload" -p "$PORT" -r "$RATE" -d "$(secs_of "$1")" -c "$CONNECTIONS" -f "$requests_file" -o "$2" -t 3
+  elif [ "$generator" = openload ]; then
+    echo "$OUT/openload" -p "$PORT" -C -d "$(secs_of "$1")" -c "$CONNECTIONS" -f "$requests_file" -o "$2" -t 3
   else
     echo wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --timeout 3s --latency -s bench/discord-wrk.lua "$URL/discord/interactions" -- "$requests_file" "$2" "$THREADS"
   fi
 }
-shape="$THREADS threads, $CONNECTIONS connections"; [ -z "$RATE" ] || shape="$RATE interactions/s on schedule, up to $CONNECTIONS connections"
+shape="$THREADS threads, $CONNECTIONS connections"; [ "$generator" = wrk ] || shape="openload, $CONNECTIONS connections"
+[ -z "$RATE" ] || shape="$RATE interactions/s on schedule, up to $CONNECTIONS connections"
 log "warm-up: $WARMUP, $shape"
 # shellcheck disable=SC2046  # load_command's words are paths and numbers, without spaces
 run_wrk "$OUT/warmup.txt" "$OUT/warmup.ids" $(load_command "$WARMUP" 0)
@@ -334,7 +345,7 @@ if [ -n "$RATE" ]; then
 else
   awk -v r="$(field "$meas" requests)" -v d="$(field "$meas" duration_us)" -v p50="$(field "$meas" p50_us)" \
       -v p99="$(field "$meas" p99_us)" -v z="$non2xx" -v a="$acked" -v s="$stored" 'BEGIN {
-    printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d\n", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s }'
+    printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d'"$([ "$generator" = wrk ] || echo ' (openload)')"'\n", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s }'
 fi
 
 status=0
@@ -342,6 +353,9 @@ status=0
 [ "$dup_acks" -eq 0 ] || { log "FAILURE: $dup_acks idea ids were acknowledged twice"; status=1; }
 [ "$saved" -eq "$acked" ] || { log "FAILURE: $((acked - saved)) 2xx answers did not say 'Saved idea #' ($deferred deferred, $replayed 'Already done')"; status=1; }
 [ "$sent_total" -le "$IDEAS" ] || { log "FAILURE: the pool of $IDEAS interactions wrapped round; raise IDEAS"; status=1; }
+# openload's closed loop stops at the end of the pool instead of wrapping round: reaching it means the run was cut short.
+[ "$generator" = wrk ] || [ -n "$RATE" ] || [ "$sent_total" -lt "$IDEAS" ] \
+  || { log "FAILURE: openload used up all $IDEAS interactions before the run's end; raise IDEAS"; status=1; }
 [ "$non2xx" -eq 0 ] || { log "FAILURE: $non2xx non-2xx answers"; status=1; }
 [ "$sockerr" -eq 0 ] || { log "FAILURE: $sockerr socket errors (wrk counts a request slower than 3 s as a timeout)"; status=1; }
 exit "$status"

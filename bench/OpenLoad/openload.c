@@ -9,7 +9,12 @@
 // The requests come pre-built from a file (written by bench/FakeDiscordForBench "raw"): records "<length>\n<bytes>",
 // each a whole HTTP/1.1 request. Answers may be framed by Content-Length or chunked.
 //
+// With -C instead of -r it is a closed loop, as wrk is: each connection sends its next request as soon as the previous
+// answer has arrived, for SECONDS, and each latency counts from the moment its request went out. It does in C what
+// wrk does with a Lua script, so it leaves the machine's CPU to the bot (bench/README, "Eleventh session").
+//
 // Usage: openload -p PORT -r RATE -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]
+//        openload -p PORT -C -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]
 //   IDS_FILE (environment): where to write the idea ids of "Saved idea #N" answers, one a line.
 // Prints one RESULT line in the fields of the wrk script (bench/discord-wrk.lua), plus p90/p99.9/max and how late
 // the tool itself sent (a sign that the machine, not the bot, kept it from its schedule).
@@ -148,11 +153,11 @@ static uint32_t percentile(const uint32_t *sorted, long n, double p) {
 }
 
 int main(int argc, char **argv) {
-    int port = 0, connections = 64, timeout_s = 3;
+    int port = 0, connections = 64, timeout_s = 3, closed = 0;
     double rate = 0, seconds = 0;
     long offset = 0;
     const char *path = NULL;
-    for (int opt; (opt = getopt(argc, argv, "p:r:d:c:f:o:t:")) != -1;) {
+    for (int opt; (opt = getopt(argc, argv, "p:r:d:c:f:o:t:C")) != -1;) {
         switch (opt) {
             case 'p': port = atoi(optarg); break;
             case 'r': rate = atof(optarg); break;
@@ -161,17 +166,20 @@ int main(int argc, char **argv) {
             case 'f': path = optarg; break;
             case 'o': offset = atol(optarg); break;
             case 't': timeout_s = atoi(optarg); break;
-            default: errno = 0; die("usage: openload -p PORT -r RATE -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]");
+            case 'C': closed = 1; break;
+            default: errno = 0; die("usage: openload -p PORT (-r RATE | -C) -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]");
         }
     }
-    if (port <= 0 || rate <= 0 || seconds <= 0 || seconds > 600 || !path || connections < 1 || connections > MAX_CONNECTIONS) {
+    if (port <= 0 || (closed ? rate != 0 : rate <= 0) || seconds <= 0 || seconds > 600 || !path || connections < 1
+        || connections > MAX_CONNECTIONS) {
         errno = 0;
-        die("usage: openload -p PORT -r RATE -d SECONDS(<=600) -c CONNECTIONS(1..1024) -f FILE [-o OFFSET] [-t TIMEOUT_S]");
+        die("usage: openload -p PORT (-r RATE | -C) -d SECONDS(<=600) -c CONNECTIONS(1..1024) -f FILE [-o OFFSET] [-t TIMEOUT_S]");
     }
     long pool;
     request_t *requests = load_requests(path, &pool);
-    long total = (long)(rate * seconds);
-    if (offset < 0 || offset + total > pool) { errno = 0; die("the request file is too short for this rate, duration and offset"); }
+    // Closed loop: as many as the file holds past OFFSET, at most; the run ends after SECONDS whatever is left.
+    long total = closed ? pool - offset : (long)(rate * seconds);
+    if (offset < 0 || total < 1 || offset + total > pool) { errno = 0; die("the request file is too short for this rate, duration and offset"); }
 
     int64_t *scheduled = calloc((size_t)total, sizeof(int64_t)); // the time each request was due
     uint32_t *latency_us = malloc(sizeof(uint32_t) * (size_t)total);
@@ -195,16 +203,26 @@ int main(int argc, char **argv) {
         idle[idle_count++] = i;
     }
 
-    const double period_ns = 1e9 / rate;
+    const double period_ns = closed ? 0 : 1e9 / rate;
     const int64_t start = now_ns();
-    const int64_t deadline = start + (int64_t)(seconds * 1e9) + (int64_t)timeout_s * 1000000000LL;
+    const int64_t sending_ends = start + (int64_t)(seconds * 1e9);  // closed loop: no request goes out after this
+    const int64_t deadline = sending_ends + (int64_t)timeout_s * 1000000000LL;
     long next = 0; // the next request to fall due
+    int64_t last_answer = start;
     struct epoll_event events[MAX_CONNECTIONS];
 
-    while (answered + timeouts + read_errors + write_errors < total) {
+    while (closed ? (now_ns() < sending_ends || answered + read_errors + write_errors < next)
+                  : answered + timeouts + read_errors + write_errors < total) {
         int64_t now = now_ns();
         if (now > deadline) break;
-        while (next < total && start + (int64_t)(next * period_ns) <= now) {
+        if (closed) {
+            // One request due for each free connection: the next one goes out as soon as an answer is in.
+            for (long free = idle_count; free > 0 && next < total && now < sending_ends; free--) {
+                scheduled[next] = now;
+                waiting[wait_tail++] = next++;
+            }
+        }
+        while (!closed && next < total && start + (int64_t)(next * period_ns) <= now) {
             scheduled[next] = start + (int64_t)(next * period_ns);
             waiting[wait_tail++] = next++;
         }
@@ -228,7 +246,8 @@ int main(int argc, char **argv) {
         if (wait_tail - wait_head > queue_max) queue_max = wait_tail - wait_head;
         // Sleep until the next request falls due (or an answer arrives), at most 10 ms.
         now = now_ns();
-        int64_t sleep_ns = next < total ? start + (int64_t)(next * period_ns) - now : 10000000;
+        int64_t sleep_ns = !closed && next < total ? start + (int64_t)(next * period_ns) - now : 10000000;
+        if (closed && now < sending_ends && sending_ends - now < sleep_ns) sleep_ns = sending_ends - now;
         if (sleep_ns < 0) sleep_ns = 0;
         if (sleep_ns > 10000000) sleep_ns = 10000000;
         struct timespec timeout = { .tv_sec = 0, .tv_nsec = sleep_ns };
@@ -262,6 +281,7 @@ int main(int argc, char **argv) {
             if (length == 0) continue;
             if (length < 0) { read_errors++; c->busy_with = -1; close(c->fd); c->fd = -1; continue; }
             int64_t done = now_ns();
+            last_answer = done;
             latency_us[answered++] = (uint32_t)((done - scheduled[c->busy_with]) / 1000);
             if (status >= 200 && status < 300) {
                 ok++;
@@ -283,16 +303,17 @@ int main(int argc, char **argv) {
     }
     int64_t finished = now_ns();
     for (int i = 0; i < connections; i++) if (conns[i].busy_with >= 0) timeouts++;
-    timeouts += total - next; // never sent: the tool ran out of time
+    if (!closed) timeouts += total - next; // never sent: the tool ran out of time
     fclose(ids);
 
     qsort(latency_us, (size_t)answered, sizeof(uint32_t), compare_u32);
     qsort(late_us, (size_t)late_count, sizeof(uint32_t), compare_u32);
-    // duration_us: the scheduled span, so requests / duration is the rate the bot kept up with.
+    // duration_us: the scheduled span, so requests / duration is the rate the bot kept up with; in a closed loop, from
+    // the first request to the last answer, so requests / duration is the throughput.
     printf("RESULT requests=%ld duration_us=%ld p50_us=%u p99_us=%u ok=%ld non2xx=%ld saved=%ld similar=%ld deferred=%ld "
            "replayed=%ld connect=0 read=%ld write=%ld timeout=%ld next=%ld p90_us=%u p999_us=%u max_us=%u "
            "late_p99_us=%u late_max_us=%u queue_max=%ld span_us=%ld\n",
-           answered, (long)(seconds * 1e6), percentile(latency_us, answered, 50), percentile(latency_us, answered, 99), ok,
+           answered, closed ? (long)((last_answer - start) / 1000) : (long)(seconds * 1e6), percentile(latency_us, answered, 50), percentile(latency_us, answered, 99), ok,
            non2xx, saved, similar, deferred, replayed, read_errors, write_errors, timeouts, offset + next,
            percentile(latency_us, answered, 90), percentile(latency_us, answered, 99.9),
            answered ? latency_us[answered - 1] : 0, percentile(late_us, late_count, 99),
