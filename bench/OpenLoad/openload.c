@@ -217,7 +217,7 @@ int main(int argc, char **argv) {
         if (now > deadline) break;
         if (closed) {
             // One request due for each free connection: the next one goes out as soon as an answer is in.
-            for (long free = idle_count; free > 0 && next < total && now < sending_ends; free--) {
+            for (long slots = idle_count; slots > 0 && next < total && now < sending_ends; slots--) {
                 scheduled[next] = now;
                 waiting[wait_tail++] = next++;
             }
