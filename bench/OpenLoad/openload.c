@@ -11,7 +11,7 @@
 //
 // With -C instead of -r it is a closed loop, as wrk is: each connection sends its next request as soon as the previous
 // answer has arrived, for SECONDS, and each latency counts from the moment its request went out. It does in C what
-// wrk does with a Lua script, so it leaves the machine's CPU to the bot (bench/README, "Eleventh session").
+// wrk does with a Lua script, so it leaves the machine's CPU to the bot (bench/README, "Closed loop from bench/OpenLoad").
 //
 // Usage: openload -p PORT -r RATE -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]
 //        openload -p PORT -C -d SECONDS -c CONNECTIONS -f FILE [-o OFFSET] [-t TIMEOUT_S]
