@@ -343,9 +343,13 @@ if [ -n "$RATE" ]; then
     printf "discord /idea, open loop at %d/s: %d answered in %.1f s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; sent late p99 %.2f ms, most waiting for a connection %d; non-2xx %d, acked %d, stored %d\n",
       rate, r, span / 1e6, p50 / 1000, p90 / 1000, p99 / 1000, p999 / 1000, max / 1000, late / 1000, q, z, a, s }'
 else
+  # p50 and p99 with wrk's correction for coordinated omission, from either client; openload also gives them as measured.
   awk -v r="$(field "$meas" requests)" -v d="$(field "$meas" duration_us)" -v p50="$(field "$meas" p50_us)" \
-      -v p99="$(field "$meas" p99_us)" -v z="$non2xx" -v a="$acked" -v s="$stored" 'BEGIN {
-    printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d'"$([ "$generator" = wrk ] || echo ' (openload)')"'\n", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s }'
+      -v p99="$(field "$meas" p99_us)" -v z="$non2xx" -v a="$acked" -v s="$stored" -v g="$generator" \
+      -v raw50="$(field "$meas" raw_p50_us)" -v raw99="$(field "$meas" raw_p99_us)" 'BEGIN {
+    printf "discord /idea: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, acked %d, stored %d", r / (d / 1e6), p50 / 1000, p99 / 1000, z, a, s
+    if (g == "openload") printf " (openload; uncorrected p50 %.2f ms, p99 %.2f ms)", raw50 / 1000, raw99 / 1000
+    printf "\n" }'
 fi
 
 status=0
