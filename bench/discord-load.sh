@@ -36,8 +36,9 @@ PERF=${PERF:-0}
 OUT=bench/out/discord
 URL="http://127.0.0.1:$PORT"
 
-log() { echo "[discord-load] $*" >&2; }
-die() { log "error: $*"; exit 1; }
+BENCH=discord-load
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # ---- tools ---------------------------------------------------------------------------------------------------
 secs_of() { sed 's/s$//' <<<"$1"; }   # "10s" -> 10
@@ -52,18 +53,9 @@ if [ -n "$RATE" ]; then
   [[ "$RATE" =~ ^[0-9]+$ ]] && [ "$RATE" -gt 0 ] || die "RATE is a whole number of interactions per second"
   [ $((RATE * ($(secs_of "$DURATION") + $(secs_of "$WARMUP")))) -le "$IDEAS" ] || die "RATE x (WARMUP + DURATION) is more than IDEAS ($IDEAS)"
 fi
-if [ "$generator" = wrk ] && ! command -v wrk >/dev/null 2>&1; then
-  log "wrk is missing; installing it with apt-get"
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  # A fresh machine may have no package lists yet: update once and try again.
-  $sudo_cmd apt-get install -y wrk >&2 || { $sudo_cmd apt-get update >&2 && $sudo_cmd apt-get install -y wrk >&2; } \
-    || die "could not install wrk (apt-get install -y wrk)"
-fi
+[ "$generator" != wrk ] || ensure_wrk
 [ "$PERF" != 1 ] || command -v perf >/dev/null 2>&1 || die "PERF=1 needs perf"
-for tool in dotnet python3 curl; do command -v "$tool" >/dev/null 2>&1 || die "$tool is required"; done
-if curl -s --noproxy '*' --max-time 1 -o /dev/null "$URL/healthz"; then
-  die "something already listens on 127.0.0.1:$PORT; stop it or set PORT"
-fi
+check_prerequisites "$URL" "$PORT"
 
 # ---- build -----------------------------------------------------------------------------------------------------
 mkdir -p "$OUT"
@@ -83,14 +75,6 @@ fi
 # ---- processes, and their clean-up -----------------------------------------------------------------------------
 tmp=$(mktemp -d)
 bot_pid=""; fake_pid=""; perf_pid=""
-stop_pid() { # $1 = pid; SIGTERM, at most 15 s, then SIGKILL
-  local pid=$1 i
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop within 15 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -98,31 +82,16 @@ cleanup() {
   stop_pid "$bot_pid"
   # The bot's perf maps (PERF=1), in /tmp under its pid: ours to remove.
   [ "$PERF" != 1 ] || [ -z "$bot_pid" ] || rm -f "/tmp/perf-$bot_pid.map" "/tmp/perfinfo-$bot_pid.map"
-  exec 3>&-                         # EOF on the fake's stdin: it stops by itself
-  if [ -n "$fake_pid" ]; then
-    for _ in $(seq 1 50); do kill -0 "$fake_pid" 2>/dev/null || break; sleep 0.1; done
-    stop_pid "$fake_pid"
-  fi
+  stop_fake
   rm -rf "$tmp"
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The fake runs until its stdin (a FIFO held open on fd 3) closes, and never longer than 10 minutes. It takes
-# commands on that stdin: "raw <path> <count>" writes the signed requests (it holds the application's private key).
-mkfifo "$tmp/fake.in"
-dotnet "$OUT/fake/FakeDiscordForBench.dll" --users "$USERS" --seconds 600 <"$tmp/fake.in" >"$tmp/fake.out" 2>"$OUT/fake.log" &
-fake_pid=$!
-exec 3>"$tmp/fake.in"
-ready_line=""
-for _ in $(seq 1 300); do   # at most 30 s
-  ready_line=$(grep -m1 '^READY ' "$tmp/fake.out" 2>/dev/null || true)
-  [ -n "$ready_line" ] && break
-  kill -0 "$fake_pid" 2>/dev/null || { cat "$OUT/fake.log" >&2; die "the fake Discord exited before it was ready"; }
-  sleep 0.1
-done
-[ -n "$ready_line" ] || die "the fake Discord printed no READY line within 30 s"
+# The fake takes commands on its stdin: "raw <path> <count>" writes the signed requests (it holds the application's
+# private key), "stats" prints what the bot asked of it.
+start_fake "$OUT/fake/FakeDiscordForBench.dll" "the fake Discord" --users "$USERS"
 read -r _ api_base bot_token app_id public_key guild_id <<<"$ready_line"
 [ -n "$guild_id" ] || die "unexpected READY line from the fake Discord"
 log "fake Discord ready: $api_base (server $guild_id)"
@@ -143,44 +112,10 @@ env -u Slack__BotToken -u Slack__AppToken -u Slack__SigningSecret -u Discord__Us
   "${perf_env[@]}" \
   dotnet "$OUT/host/ImproveBot.Host.dll" --urls "$URL" >"$OUT/bot.log" 2>&1 3>&- &
 bot_pid=$!
-ready=""
-for _ in $(seq 1 600); do   # at most 60 s
-  if curl -fs --noproxy '*' --max-time 2 -o /dev/null "$URL/readyz"; then ready=1; break; fi
-  kill -0 "$bot_pid" 2>/dev/null || { tail -n 40 "$OUT/bot.log" >&2; die "the bot exited before it was ready"; }
-  sleep 0.1
-done
-[ -n "$ready" ] || { tail -n 40 "$OUT/bot.log" >&2; die "the bot was not ready within 60 s"; }
-log "bot ready on $URL (pid $bot_pid)"
+wait_for_bot "$URL"
 
 # ---- warm-up, then the measured run ------------------------------------------------------------------------------
-field() { sed -n "s/.*\b$2=\([0-9]*\).*/\1/p" <<<"$1"; }   # field <RESULT line> <name>
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
-busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-busy_percent() { # machine-wide busy share over $1 seconds
-  local b0 a0 b1 a1
-  read -r b0 a0 <<<"$(busy_ticks)"; sleep "$1"; read -r b1 a1 <<<"$(busy_ticks)"
-  echo $(( 100 * (b1 - b0) / (a1 - a0 > 0 ? a1 - a0 : 1) ))
-}
-run_wrk() { # $1 = output file, $2 = file for the acknowledged idea ids (x.ids; near-duplicate answers go to x.similar),
-            # then wrk's arguments; bounded by timeout
-  local file=$1 ids=$2; shift 2
-  IDS_FILE=$ids SIMILAR_FILE=${ids%.ids}.similar timeout 120 python3 -c '
-import resource, subprocess, sys
-rc = subprocess.call(sys.argv[1:])
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"WRKCPU {r.ru_utime + r.ru_stime:.2f}")
-sys.exit(rc)' "$@" >"$file" 2>&1 3>&- || { cat "$file" >&2; die "the load generator failed"; }
-}
-
-# This machine is shared: a build or test run beside the benchmark takes CPU from it. Wait (bounded) for quiet.
-quiet_wait=${QUIET_WAIT:-60}
-idle_busy=$(busy_percent 2)
-waited=0
-while [ "$idle_busy" -gt 20 ] && [ "$waited" -lt "$quiet_wait" ]; do
-  log "the machine is ${idle_busy}% busy before the run (other processes); waiting for quiet (at most ${quiet_wait} s)"
-  sleep 3; waited=$((waited + 5)); idle_busy=$(busy_percent 2)
-done
-log "machine ${idle_busy}% busy before the run"
+wait_for_quiet
 
 # ---- the requests: distinct /idea interactions, signed now (valid 5 minutes), as whole HTTP requests --------------
 # Written by the fake, which holds the application's private key (Python has no Ed25519 in its standard library).
@@ -221,7 +156,7 @@ run_wrk "$OUT/warmup.txt" "$OUT/warmup.ids" $(load_command "$WARMUP" 0)
 warm=$(grep '^RESULT ' "$OUT/warmup.txt") || { cat "$OUT/warmup.txt" >&2; die "no RESULT from the warm-up"; }
 [ "$(field "$warm" ok)" -gt 0 ] || { grep '^STATUSES' "$OUT/warmup.txt" >&2 || true; tail -n 20 "$OUT/bot.log" >&2; die "the warm-up got no 2xx answer"; }
 sleep 1   # let the warm-up's last requests (in flight when wrk stopped) finish
-ideas_before=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=10).execute("select count(*) from ideas").fetchone()[0])' "$db")
+ideas_before=$(count_ideas "$db")
 
 log "measuring: $DURATION, $shape ($ideas_before ideas stored so far)"
 # Each wrk thread reads its share of the requests (~0.15 s) before it connects, one thread after another. The CPU
@@ -257,16 +192,7 @@ meas=$(grep '^RESULT ' "$OUT/measure.txt") || { cat "$OUT/measure.txt" >&2; die 
 if [ -n "$perf_pid" ]; then wait "$perf_pid" 2>/dev/null || log "perf record failed (see $OUT/perf.log)"; perf_pid=""; fi
 
 # ---- durability: every acknowledged idea is in the store (the bot is still running) ------------------------------
-# Counted now, right after the last ack: an idea written after its ack could still be missing here.
-read -r stored missing dup_acks <<<"$(python3 - "$db" "$OUT/warmup.ids" "$OUT/measure.ids" <<'PY'
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1], timeout=10)
-stored = {row[0] for row in con.execute("select Id from ideas")}
-con.close()
-acked = [int(line) for path in sys.argv[2:] for line in open(path) if line.strip()]
-print(len(stored), len(set(acked) - stored), len(acked) - len(set(acked)))
-PY
-)"
+read -r stored missing dup_acks <<<"$(check_durability "$db" "$OUT/warmup.ids" "$OUT/measure.ids")"
 
 # What the bot asked of Discord's REST API, and the deferred answers it completed (a deferral's webhook edit follows
 # right after the response, so give them a moment).
