@@ -58,15 +58,7 @@ fi
 check_prerequisites "$URL" "$PORT"
 
 # ---- build -----------------------------------------------------------------------------------------------------
-mkdir -p "$OUT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "publishing the host (Release, linux-x64, ReadyToRun) and building the fake Discord"
-  dotnet publish src/ImproveBot.Host -c Release -r linux-x64 --self-contained false -o "$OUT/host" --nologo -v quiet >"$OUT/build.log" 2>&1 \
-    || { cat "$OUT/build.log" >&2; die "publishing the host failed"; }
-  dotnet build bench/FakeDiscordForBench -c Release -o "$OUT/fake" --nologo -v quiet >>"$OUT/build.log" 2>&1 \
-    || { cat "$OUT/build.log" >&2; die "building bench/FakeDiscordForBench failed"; }
-fi
-[ -f "$OUT/host/ImproveBot.Host.dll" ] && [ -f "$OUT/fake/FakeDiscordForBench.dll" ] || die "no build in $OUT (run without SKIP_BUILD)"
+build_host_and_fake bench/FakeDiscordForBench "the fake Discord"
 if [ "$generator" = openload ]; then   # small enough to build every time
   gcc -O2 -Wall -Wextra -Werror -o "$OUT/openload" bench/OpenLoad/openload.c 2>>"$OUT/build.log" \
     || { tail -n 20 "$OUT/build.log" >&2; die "building bench/OpenLoad/openload.c failed"; }

@@ -24,6 +24,21 @@ check_prerequisites() { # $1 = the bot's URL, $2 = its port: the tools both scri
   fi
 }
 
+# The host published as the Dockerfile does it, and the fake platform, into $OUT/host and $OUT/fake; with SKIP_BUILD=1
+# the ones from an earlier run. $1 = the fake's project directory (bench/Fake…ForBench), $2 = its name in messages.
+build_host_and_fake() {
+  local project=$1 name=$2
+  mkdir -p "$OUT"
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    log "publishing the host (Release, linux-x64, ReadyToRun) and building $name"
+    dotnet publish src/ImproveBot.Host -c Release -r linux-x64 --self-contained false -o "$OUT/host" --nologo -v quiet >"$OUT/build.log" 2>&1 \
+      || { cat "$OUT/build.log" >&2; die "publishing the host failed"; }
+    dotnet build "$project" -c Release -o "$OUT/fake" --nologo -v quiet >>"$OUT/build.log" 2>&1 \
+      || { cat "$OUT/build.log" >&2; die "building $project failed"; }
+  fi
+  [ -f "$OUT/host/ImproveBot.Host.dll" ] && [ -f "$OUT/fake/$(basename "$project").dll" ] || die "no build in $OUT (run without SKIP_BUILD)"
+}
+
 # ---- processes ---------------------------------------------------------------------------------------------------
 stop_pid() { # $1 = pid; SIGTERM, at most 15 s, then SIGKILL
   local pid=$1 i

@@ -32,15 +32,7 @@ ensure_wrk
 check_prerequisites "$URL" "$PORT"
 
 # ---- build -----------------------------------------------------------------------------------------------------
-mkdir -p "$OUT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "publishing the host (Release, linux-x64, ReadyToRun) and building the fake Slack"
-  dotnet publish src/ImproveBot.Host -c Release -r linux-x64 --self-contained false -o "$OUT/host" --nologo -v quiet >"$OUT/build.log" 2>&1 \
-    || { cat "$OUT/build.log" >&2; die "publishing the host failed"; }
-  dotnet build bench/FakeSlackForBench -c Release -o "$OUT/fake" --nologo -v quiet >>"$OUT/build.log" 2>&1 \
-    || { cat "$OUT/build.log" >&2; die "building bench/FakeSlackForBench failed"; }
-fi
-[ -f "$OUT/host/ImproveBot.Host.dll" ] && [ -f "$OUT/fake/FakeSlackForBench.dll" ] || die "no build in $OUT (run without SKIP_BUILD)"
+build_host_and_fake bench/FakeSlackForBench "the fake Slack"
 
 # ---- processes, and their clean-up -----------------------------------------------------------------------------
 tmp=$(mktemp -d)
