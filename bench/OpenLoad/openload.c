@@ -350,7 +350,8 @@ int main(int argc, char **argv) {
     long duration_us = closed ? (long)((last_answer - start) / 1000) : (long)(seconds * 1e6);
     // Closed loop: p50 and p99 as wrk reports them (corrected), the latencies as measured in raw_p50/raw_p99. The open
     // loop needs no correction: each latency already counts from the request's scheduled time.
-    uint32_t p50 = percentile(latency_us, answered, 50), p99 = percentile(latency_us, answered, 99);
+    const uint32_t raw_p50 = percentile(latency_us, answered, 50), raw_p99 = percentile(latency_us, answered, 99);
+    uint32_t p50 = raw_p50, p99 = raw_p99;
     if (closed && answered / connections > 0) {
         histogram_t corrected = corrected_histogram(latency_us, answered, duration_us / (answered / connections));
         p50 = histogram_percentile(&corrected, 50);
@@ -364,8 +365,7 @@ int main(int argc, char **argv) {
            non2xx, saved, similar, deferred, replayed, read_errors, write_errors, timeouts, offset + next,
            percentile(latency_us, answered, 90), percentile(latency_us, answered, 99.9),
            answered ? latency_us[answered - 1] : 0, percentile(late_us, late_count, 99),
-           late_count ? late_us[late_count - 1] : 0, queue_max, (long)((finished - start) / 1000),
-           percentile(latency_us, answered, 50), percentile(latency_us, answered, 99));
+           late_count ? late_us[late_count - 1] : 0, queue_max, (long)((finished - start) / 1000), raw_p50, raw_p99);
     if (statuses[0]) printf("STATUSES %s\n", statuses);
     return 0;
 }
