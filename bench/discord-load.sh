@@ -28,7 +28,8 @@ RATE=${RATE:-}
 GENERATOR=${GENERATOR:-wrk}
 CONNECTIONS=${CONNECTIONS:-$([ -n "$RATE" ] && echo 64 || echo 32)}
 IDEAS=${IDEAS:-120000} # pre-signed interactions, each sent once (ids and tokens distinct; texts repeat after 9,600); at most
-                       # 200,000 (the script holds them in chunks of 20,000: LuaJIT allows 65,536 constants per function)
+                       # 200,000 (the script holds them in chunks of 20,000: LuaJIT allows 65,536 constants per function).
+                       # A larger pool raises wrk's own p99 (200,000: by 2.5-5 ms; bench/README, "Twelfth session").
 USERS=${USERS:-50}
 PORT=${PORT:-5310}
 VERIFICATIONS=${VERIFICATIONS:-50000}
